@@ -1,0 +1,52 @@
+#include "server/config/config.h"
+
+namespace crisp::server {
+
+std::string DefaultConfigToml() {
+  return R"(# crispd configuration (/etc/crisp/crisp.toml). Every key is shown with its
+# default. Flags given to crispd override the values here.
+
+# CRI socket kubelet and crictl connect to (unix:// only), mode 0660.
+address = "unix:///run/crisp/crisp.sock"
+# Persistent state: metadata database, image content and snapshots.
+root = "/var/lib/crisp"
+# Runtime state, gone after a reboot: container bundles, pinned namespaces.
+state = "/run/crisp"
+# One of debug, info, warn, error, fatal.
+log_level = "info"
+# On SIGTERM/SIGINT, how long in-flight RPCs may take before crispd exits.
+shutdown_timeout_seconds = 10
+
+[runtime]
+# How container cgroups are managed: "cgroupfs" (crispd writes the cgroup
+# file system itself). kubelet's --cgroup-driver must match.
+cgroup_driver = "cgroupfs"
+
+[cni]
+# Where network configurations (*.conf, *.conflist, *.json) are looked up;
+# the first in lexical order is the pod network.
+conf_dir = "/etc/cni/net.d"
+# Directories searched, in order, for CNI plugin executables.
+bin_dirs = ["/opt/cni/bin", "/usr/lib/cni"]
+
+[image]
+# Image whose presence is pinned for pod sandboxes (pods need no pause
+# process unless they share a PID namespace).
+sandbox_image = "registry.k8s.io/pause:3.9"
+# Layers of one pull fetched at the same time.
+max_concurrent_downloads = 3
+
+# Per-registry settings, keyed by the host (and port) of image references.
+# Mirrors are tried in order before the registry itself. Example:
+#
+# [registries."docker.io"]
+# mirrors = ["http://localhost:5000"]
+# plain_http = false            # use HTTP instead of HTTPS for this host
+# insecure_skip_verify = false  # accept any TLS certificate
+# ca_file = ""                  # PEM CA bundle to trust for this host
+# cert_file = ""                # PEM client certificate
+# key_file = ""                 # PEM client key
+)";
+}
+
+}  // namespace crisp::server

@@ -1,0 +1,125 @@
+#include "server/daemon/daemon.h"
+#include "absl/strings/string_view.h"
+
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "common/process.h"
+#include "common/status.h"
+#include "glog/logging.h"
+#include "server/health/node_health.h"
+#include "server/image_service/image_service.h"
+#include "server/runtime_service/runtime_service.h"
+#include "server/version.h"
+
+namespace crisp::server {
+namespace {
+
+constexpr int kMaxMessageBytes = 16 << 20;  // as containerd: large lists
+
+std::string ParentDir(const std::string& path) {
+  return path.substr(0, path.find_last_of('/'));
+}
+
+absl::StatusOr<std::vector<FileLock>> TakeLocks(const Config& c) {
+  std::vector<FileLock> locks;
+  for (const std::string& path :
+       {c.root + "/crispd.lock", c.state + "/crispd.lock",
+        SocketPath(c) + ".lock"}) {
+    ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(path));
+    locks.push_back(std::move(lock));
+  }
+  return locks;
+}
+
+absl::Status RecordStart(store::Database& db) {
+  return db.Exec(
+      "INSERT INTO meta(key, value) VALUES('last_start', ?1) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      {absl::StrCat(kRuntimeVersion, " ", NowUnixNanos())});
+}
+
+int WaitForShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  while (sigwait(&set, &sig) != 0) {
+  }
+  return sig;
+}
+
+}  // namespace
+
+std::string SocketPath(const Config& config) {
+  return config.address.substr(absl::string_view("unix://").size());
+}
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Prepare(Config config) {
+  for (const std::string& dir :
+       {config.root, config.state, ParentDir(SocketPath(config))}) {
+    RETURN_IF_ERROR(MakeDirs(dir, 0700));
+  }
+  ASSIGN_OR_RETURN(auto locks, TakeLocks(config));
+  ASSIGN_OR_RETURN(auto db, store::Database::Open(config.root + "/crisp.db",
+                                                  SchemaMigrations()));
+  RETURN_IF_ERROR(RecordStart(*db));
+  return std::unique_ptr<Daemon>(
+      new Daemon(std::move(config), std::move(locks), std::move(db)));
+}
+
+absl::Status Daemon::Serve() {
+  LiveNodeHealth health(config_);
+  RuntimeService runtime_service({&config_, &health});
+  ImageService image_service({&config_});
+
+  // We hold the socket's lock, so whatever file is there is stale.
+  std::string socket = SocketPath(config_);
+  if (::unlink(socket.c_str()) != 0 && errno != ENOENT) {
+    return LastErrno("remove stale socket " + socket);
+  }
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("unix:" + socket, grpc::InsecureServerCredentials());
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.RegisterService(&runtime_service);
+  builder.RegisterService(&image_service);
+  // The socket is created by BuildAndStart: the umask makes it 0660 from
+  // its first instant, so no other user can ever connect.
+  mode_t old_umask = ::umask(0117);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ::umask(old_umask);
+  if (server == nullptr) {
+    return absl::UnavailableError("cannot listen on " + config_.address);
+  }
+  if (::chmod(socket.c_str(), 0660) != 0) return LastErrno("chmod " + socket);
+  LOG(INFO) << "crispd " << kRuntimeVersion << " serving CRI v1 on "
+            << config_.address << " (root " << config_.root << ", state "
+            << config_.state << ")";
+
+  int sig = WaitForShutdownSignal();
+  LOG(INFO) << "signal " << sig << ": shutting down";
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::seconds(config_.shutdown_timeout_seconds));
+  server->Wait();
+  ::unlink(socket.c_str());
+  LOG(INFO) << "crispd stopped";
+  return absl::OkStatus();
+}
+
+}  // namespace crisp::server

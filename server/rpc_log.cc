@@ -1,0 +1,46 @@
+#include "server/rpc_log.h"
+#include "absl/strings/string_view.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "glog/logging.h"
+
+namespace crisp::server {
+namespace {
+
+absl::string_view CodeName(grpc::StatusCode code) {
+  static constexpr absl::string_view kNames[] = {"OK",
+                                                 "Cancelled",
+                                                 "Unknown",
+                                                 "InvalidArgument",
+                                                 "DeadlineExceeded",
+                                                 "NotFound",
+                                                 "AlreadyExists",
+                                                 "PermissionDenied",
+                                                 "ResourceExhausted",
+                                                 "FailedPrecondition",
+                                                 "Aborted",
+                                                 "OutOfRange",
+                                                 "Unimplemented",
+                                                 "Internal",
+                                                 "Unavailable",
+                                                 "DataLoss",
+                                                 "Unauthenticated"};
+  auto i = static_cast<size_t>(code);
+  return i < std::size(kNames) ? kNames[i] : "Unknown";
+}
+
+}  // namespace
+
+void LogRpc(absl::string_view method, absl::string_view id,
+            const grpc::Status& status, std::chrono::nanoseconds duration) {
+  double ms = std::chrono::duration<double, std::milli>(duration).count();
+  std::string line =
+      absl::StrFormat("rpc=%s id=%s code=%s duration=%.3fms", method,
+                      id.empty() ? "-" : id, CodeName(status.error_code()), ms);
+  if (!status.ok())
+    absl::StrAppend(&line, " error=\"", status.error_message(), "\"");
+  LOG(INFO) << line;
+}
+
+}  // namespace crisp::server

@@ -1,0 +1,59 @@
+// CRI RuntimeService. Each RPC family lives in its own .cc file; RPCs whose
+// capability has not landed yet answer UNIMPLEMENTED naming that capability
+// (pending_rpcs.cc).
+#pragma once
+
+#include <string>
+
+#include "absl/synchronization/mutex.h"
+#include "cri-api/api.grpc.pb.h"
+#include "server/config/config.h"
+#include "server/health/node_health.h"
+
+namespace crisp::server {
+
+struct RuntimeServiceDeps {
+  const Config* config = nullptr;
+  NodeHealth* health = nullptr;
+};
+
+namespace v1 = ::runtime::v1;
+
+class RuntimeService final : public v1::RuntimeService::Service {
+ public:
+  explicit RuntimeService(RuntimeServiceDeps deps) : deps_(deps) {}
+
+  // version.cc
+  grpc::Status Version(grpc::ServerContext*, const v1::VersionRequest*,
+                       v1::VersionResponse*) override;
+  // status.cc
+  grpc::Status Status(grpc::ServerContext*, const v1::StatusRequest*,
+                      v1::StatusResponse*) override;
+  // runtime_config.cc
+  grpc::Status RuntimeConfig(grpc::ServerContext*,
+                             const v1::RuntimeConfigRequest*,
+                             v1::RuntimeConfigResponse*) override;
+  grpc::Status UpdateRuntimeConfig(grpc::ServerContext*,
+                                   const v1::UpdateRuntimeConfigRequest*,
+                                   v1::UpdateRuntimeConfigResponse*) override;
+
+#define CRISP_PENDING_RPC(Method)                                       \
+  grpc::Status Method(grpc::ServerContext*, const v1::Method##Request*, \
+                      v1::Method##Response*) override;
+#define CRISP_PENDING_STREAM(Method, Request, Response)         \
+  grpc::Status Method(grpc::ServerContext*, const v1::Request*, \
+                      grpc::ServerWriter<v1::Response>*) override;
+#include "server/runtime_service/pending_rpcs.inc"
+#undef CRISP_PENDING_RPC
+#undef CRISP_PENDING_STREAM
+
+  // The pod CIDR kubelet last sent through UpdateRuntimeConfig.
+  std::string pod_cidr() const;
+
+ private:
+  RuntimeServiceDeps deps_;
+  mutable absl::Mutex mu_;
+  std::string pod_cidr_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace crisp::server
