@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "glog/logging.h"
 
 namespace crisp::server {
@@ -30,7 +31,34 @@ absl::string_view CodeName(grpc::StatusCode code) {
   return i < std::size(kNames) ? kNames[i] : "Unknown";
 }
 
+absl::Mutex g_mu;
+int g_in_flight ABSL_GUARDED_BY(g_mu) = 0;
+bool g_draining ABSL_GUARDED_BY(g_mu) = false;
+
 }  // namespace
+
+bool BeginRpc() {
+  absl::MutexLock lock(&g_mu);
+  if (g_draining) return false;
+  ++g_in_flight;
+  return true;
+}
+
+void EndRpc() {
+  absl::MutexLock lock(&g_mu);
+  --g_in_flight;
+}
+
+bool DrainRpcs(std::chrono::milliseconds timeout) {
+  absl::MutexLock lock(&g_mu);
+  g_draining = true;
+  auto idle = [] {
+    g_mu.AssertHeld();
+    return g_in_flight == 0;
+  };
+  return g_mu.AwaitWithTimeout(absl::Condition(&idle),
+                               absl::FromChrono(timeout));
+}
 
 void LogRpc(absl::string_view method, absl::string_view id,
             const grpc::Status& status, std::chrono::nanoseconds duration) {

@@ -14,6 +14,7 @@
 #include "glog/logging.h"
 #include "server/health/node_health.h"
 #include "server/image_service/image_service.h"
+#include "server/rpc_log.h"
 #include "server/runtime_service/runtime_service.h"
 #include "server/version.h"
 
@@ -21,6 +22,7 @@ namespace crisp::server {
 namespace {
 
 constexpr int kMaxMessageBytes = 16 << 20;  // as containerd: large lists
+constexpr int kPollerTimeoutMs = 200;
 
 std::string ParentDir(const std::string& path) {
   return path.substr(0, path.find_last_of('/'));
@@ -97,6 +99,10 @@ absl::Status Daemon::Serve() {
   builder.AddListeningPort("unix:" + socket, grpc::InsecureServerCredentials());
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  // Idle pollers wake this often; it bounds how long Shutdown waits for
+  // them once no RPC is in flight (gRPC's default is 10 s).
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, kPollerTimeoutMs);
   builder.RegisterService(&runtime_service);
   builder.RegisterService(&image_service);
   // The socket is created by BuildAndStart: the umask makes it 0660 from
@@ -114,8 +120,12 @@ absl::Status Daemon::Serve() {
 
   int sig = WaitForShutdownSignal();
   LOG(INFO) << "signal " << sig << ": shutting down";
-  server->Shutdown(std::chrono::system_clock::now() +
-                   std::chrono::seconds(config_.shutdown_timeout_seconds));
+  if (!DrainRpcs(std::chrono::seconds(config_.shutdown_timeout_seconds))) {
+    LOG(WARNING) << "RPCs still in flight after "
+                 << config_.shutdown_timeout_seconds << "s: cancelling them";
+  }
+  // Nothing is in flight (or the bound has passed): close every connection.
+  server->Shutdown(std::chrono::system_clock::now());
   server->Wait();
   ::unlink(socket.c_str());
   LOG(INFO) << "crispd stopped";
