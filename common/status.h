@@ -39,7 +39,9 @@ namespace crisp {
 // its error.
 #define ASSIGN_OR_RETURN(lhs, expr) \
   CRISP_ASSIGN_OR_RETURN_IMPL(CRISP_CONCAT(crisp_or_, __LINE__), lhs, expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): lhs is a declaration.
 #define CRISP_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                \
   if (!tmp.ok()) return tmp.status();               \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -69,7 +69,7 @@ void BlockShutdownSignals() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  (void)signal(SIGPIPE, SIG_IGN);
 }
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Prepare(Config config) {
