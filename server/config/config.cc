@@ -151,6 +151,8 @@ absl::Status ReadSections(TableReader& top, Config* c) {
     RETURN_IF_ERROR(r.String("sandbox_image", &c->image.sandbox_image));
     RETURN_IF_ERROR(
         r.Int("max_concurrent_downloads", &c->image.max_concurrent_downloads));
+    RETURN_IF_ERROR(
+        r.Int("stall_timeout_seconds", &c->image.stall_timeout_seconds));
     RETURN_IF_ERROR(r.CheckNoUnknownKeys());
   }
   ASSIGN_OR_RETURN(const toml::table* registries, top.Table("registries"));
@@ -223,6 +225,11 @@ absl::Status ValidateConfig(const Config& c) {
     return absl::InvalidArgumentError(
         "config key image.max_concurrent_downloads: must be between 1 and 64");
   }
+  if (c.image.stall_timeout_seconds < 1 ||
+      c.image.stall_timeout_seconds > 3600) {
+    return absl::InvalidArgumentError(
+        "config key image.stall_timeout_seconds: must be between 1 and 3600");
+  }
   return absl::OkStatus();
 }
 
@@ -246,7 +253,8 @@ nlohmann::json ConfigToJson(const Config& c) {
       {"cni", {{"conf_dir", c.cni.conf_dir}, {"bin_dirs", c.cni.bin_dirs}}},
       {"image",
        {{"sandbox_image", c.image.sandbox_image},
-        {"max_concurrent_downloads", c.image.max_concurrent_downloads}}},
+        {"max_concurrent_downloads", c.image.max_concurrent_downloads},
+        {"stall_timeout_seconds", c.image.stall_timeout_seconds}}},
       {"registries", registries},
   };
 }

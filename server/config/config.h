@@ -39,6 +39,7 @@ struct Config {
   struct Image {
     std::string sandbox_image = "registry.k8s.io/pause:3.9";
     int max_concurrent_downloads = 3;
+    int stall_timeout_seconds = 60;  // a download idle this long fails
   } image;
 
   std::map<std::string, RegistryConfig> registries;  // by host[:port]

@@ -35,6 +35,9 @@ bin_dirs = ["/opt/cni/bin", "/usr/lib/cni"]
 sandbox_image = "registry.k8s.io/pause:3.9"
 # Layers of one pull fetched at the same time.
 max_concurrent_downloads = 3
+# A download that receives no byte for this many seconds fails (and is
+# retried) instead of hanging the pull.
+stall_timeout_seconds = 60
 
 # Per-registry settings, keyed by the host (and port) of image references.
 # Mirrors are tried in order before the registry itself. Example:

@@ -88,7 +88,10 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Prepare(Config config) {
 absl::Status Daemon::Serve() {
   LiveNodeHealth health(config_);
   RuntimeService runtime_service({&config_, &health});
-  ImageService image_service({&config_});
+  ASSIGN_OR_RETURN(auto images,
+                   image::ImageManager::Open(ImageManagerOptionsFrom(config_),
+                                             db_.get()));
+  ImageService image_service({&config_, images.get()});
 
   // We hold the socket's lock, so whatever file is there is stale.
   std::string socket = SocketPath(config_);

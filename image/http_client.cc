@@ -1,0 +1,203 @@
+#include "image/http_client.h"
+
+#include <curl/curl.h>
+
+#include <mutex>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/status.h"
+
+namespace crisp::image {
+namespace {
+
+constexpr size_t kMaxBufferedBody = 16 << 20;
+
+// One curl handle per thread: reset between requests, it keeps its
+// connection cache, so manifest and blob requests reuse connections.
+class ThreadCurl {
+ public:
+  ThreadCurl() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    handle_ = curl_easy_init();
+  }
+  ~ThreadCurl() { curl_easy_cleanup(handle_); }
+  CURL* get() {
+    curl_easy_reset(handle_);
+    return handle_;
+  }
+
+ private:
+  CURL* handle_;
+};
+
+struct Transfer {
+  CURL* curl;
+  const HttpRequest* request;
+  HttpResponse* response;
+  absl::Status sink_status;
+};
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  absl::string_view line(data, size * n);
+  if (absl::StartsWith(line, "HTTP/")) t->response->headers.clear();
+  size_t colon = line.find(':');
+  if (colon != absl::string_view::npos) {
+    t->response->headers.emplace_back(
+        absl::AsciiStrToLower(line.substr(0, colon)),
+        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1))));
+  }
+  return size * n;
+}
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  long code = 0;
+  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+  if (code >= 200 && code < 300 && t->request->sink) {
+    t->sink_status = t->request->sink(code, data, len);
+    return t->sink_status.ok() ? len : 0;  // 0 aborts the transfer
+  }
+  if (t->response->body.size() + len > kMaxBufferedBody) {
+    t->sink_status = absl::ResourceExhaustedError(
+        absl::StrCat("response from ", t->request->url, " exceeds 16 MiB"));
+    return 0;
+  }
+  t->response->body.append(data, len);
+  return len;
+}
+
+void SetTls(CURL* c, const TlsOptions& tls) {
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
+  if (!tls.ca_file.empty())
+    curl_easy_setopt(c, CURLOPT_CAINFO, tls.ca_file.c_str());
+  if (!tls.cert_file.empty()) {
+    curl_easy_setopt(c, CURLOPT_SSLCERT, tls.cert_file.c_str());
+  }
+  if (!tls.key_file.empty()) {
+    curl_easy_setopt(c, CURLOPT_SSLKEY, tls.key_file.c_str());
+  }
+}
+
+absl::Status CurlError(CURLcode rc, const std::string& url,
+                       const HttpTimeouts& timeouts) {
+  std::string what = absl::StrCat(url, ": ", curl_easy_strerror(rc));
+  if (rc == CURLE_OPERATION_TIMEDOUT) {
+    return absl::DeadlineExceededError(
+        absl::StrCat(what, " (no progress for ", timeouts.stall_seconds, "s)"));
+  }
+  return absl::UnavailableError(what);
+}
+
+// One request, no redirect handling.
+absl::StatusOr<HttpResponse> DoOnce(const HttpRequest& req) {
+  thread_local ThreadCurl curl;
+  CURL* c = curl.get();
+  HttpResponse resp;
+  Transfer t{c, &req, &resp, absl::OkStatus()};
+  curl_slist* headers = nullptr;
+  for (const auto& h : req.headers)
+    headers = curl_slist_append(headers, h.c_str());
+  curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "crisp");
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+                   long{req.timeouts.connect_seconds});
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, long{req.timeouts.stall_seconds});
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L << 10);
+  if (req.method == "POST") {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, long(req.body.size()));
+  } else if (req.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  }
+  SetTls(c, req.tls);
+  CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(headers);
+  if (!t.sink_status.ok()) return t.sink_status;
+  if (rc != CURLE_OK) return CurlError(rc, req.url, req.timeouts);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+  resp.url = req.url;
+  return resp;
+}
+
+bool IsRedirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 ||
+         status == 308;
+}
+
+}  // namespace
+
+std::string HttpResponse::Header(absl::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+std::vector<std::string> HttpResponse::Headers(absl::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : headers) {
+    if (k == name) out.push_back(v);
+  }
+  return out;
+}
+
+std::string UrlOrigin(absl::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == absl::string_view::npos) return "";
+  size_t end = url.find_first_of("/?#", scheme + 3);
+  return absl::AsciiStrToLower(url.substr(0, end));
+}
+
+std::string ResolveUrl(absl::string_view base, absl::string_view location) {
+  if (location.find("://") != absl::string_view::npos) {
+    return std::string(location);
+  }
+  if (absl::StartsWith(location, "//")) {
+    return absl::StrCat(base.substr(0, base.find("://") + 1), location);
+  }
+  if (absl::StartsWith(location, "/")) {
+    return absl::StrCat(UrlOrigin(base), location);
+  }
+  absl::string_view dir = base.substr(0, base.rfind('/') + 1);
+  return absl::StrCat(dir, location);
+}
+
+absl::StatusOr<HttpResponse> HttpDo(const HttpRequest& request) {
+  HttpRequest req = request;
+  for (int hop = 0;; ++hop) {
+    ASSIGN_OR_RETURN(HttpResponse resp, DoOnce(req));
+    std::string location = resp.Header("location");
+    if (!IsRedirect(resp.status) || location.empty()) return resp;
+    if (hop >= req.max_redirects) {
+      return absl::UnavailableError(
+          absl::StrCat(request.url, ": too many redirects"));
+    }
+    std::string next = ResolveUrl(req.url, location);
+    // Blob storage (S3, a CDN) is another origin: it must never see the
+    // registry credentials.
+    if (UrlOrigin(next) != UrlOrigin(req.url)) {
+      std::erase_if(req.headers, [](const std::string& h) {
+        return absl::StartsWithIgnoreCase(h, "authorization:");
+      });
+    }
+    if (resp.status == 303) req.method = "GET";
+    req.url = next;
+  }
+}
+
+}  // namespace crisp::image

@@ -1,0 +1,180 @@
+#include "image/image_manager.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/status.h"
+#include "glog/logging.h"
+#include "image/gc.h"
+#include "image/puller.h"
+#include "image/reference.h"
+
+namespace crisp::image {
+namespace {
+
+bool IsHexPrefix(absl::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!std::isdigit(c) && !(c >= 'a' && c <= 'f')) return false;
+  }
+  return true;
+}
+
+std::string PullKey(const std::string& ref, const Credentials& c) {
+  return absl::StrCat(ref, "\n", c.username, "\n", c.password, "\n",
+                      c.identity_token, "\n", c.registry_token);
+}
+
+}  // namespace
+
+ImageManager::ImageManager(ImageManagerOptions options, store::Database* db)
+    : options_(std::move(options)),
+      content_(options_.root + "/content"),
+      snapshots_(options_.root + "/snapshots"),
+      images_(db),
+      registry_(options_.registry) {
+  auto ref = ParseReference(options_.pinned_image);
+  if (ref.ok()) pinned_ref_ = ref->String();
+}
+
+absl::StatusOr<std::unique_ptr<ImageManager>> ImageManager::Open(
+    ImageManagerOptions options, store::Database* db) {
+  std::unique_ptr<ImageManager> m(new ImageManager(std::move(options), db));
+  RETURN_IF_ERROR(m->content_.Init());
+  RETURN_IF_ERROR(m->snapshots_.Init());
+  ASSIGN_OR_RETURN(GcResult gc, CheckAndCollect({&m->content_, &m->snapshots_,
+                                                 &m->images_, &m->leases_}));
+  LOG(INFO) << "image store ready (" << gc.images_dropped
+            << " incomplete images dropped, " << gc.blobs_removed
+            << " orphan blobs and " << gc.snapshots_removed
+            << " orphan snapshots removed)";
+  return m;
+}
+
+absl::StatusOr<ImageRecord> ImageManager::Pull(const std::string& reference,
+                                               const Credentials& creds) {
+  ASSIGN_OR_RETURN(Reference ref, ParseReference(reference));
+  std::string key = PullKey(ref.String(), creds);
+  std::promise<absl::StatusOr<ImageRecord>> promise;
+  Shared shared;
+  bool leader = false;
+  {
+    absl::MutexLock lock(&pulls_mu_);
+    auto it = pulls_.find(key);
+    if (it == pulls_.end()) {
+      shared = promise.get_future().share();
+      pulls_.emplace(key, shared);
+      leader = true;
+    } else {
+      shared = it->second;
+    }
+  }
+  if (!leader) {
+    VLOG(1) << "pull of " << ref.String() << " joins the one in progress";
+    return shared.get();
+  }
+  auto result = PullNow(ref.String(), creds);
+  promise.set_value(result);
+  absl::MutexLock lock(&pulls_mu_);
+  pulls_.erase(key);
+  return result;
+}
+
+absl::StatusOr<ImageRecord> ImageManager::PullNow(const std::string& reference,
+                                                  const Credentials& creds) {
+  ASSIGN_OR_RETURN(Reference ref, ParseReference(reference));
+  PullerDeps deps{&registry_,
+                  &content_,
+                  &snapshots_,
+                  &images_,
+                  &leases_,
+                  options_.platform,
+                  options_.max_concurrent_downloads};
+  auto rec = PullImage(deps, ref, creds);
+  if (!rec.ok()) {
+    return Annotate(rec.status(), absl::StrCat("pull ", ref.String()));
+  }
+  return rec;
+}
+
+absl::StatusOr<std::optional<std::string>> ImageManager::FindId(
+    const std::string& text, bool* by_tag, std::string* tag) {
+  *by_tag = false;
+  absl::string_view hex = absl::StripPrefix(text, "sha256:");
+  if (IsHexPrefix(hex)) {
+    ASSIGN_OR_RETURN(auto ids, images_.IdsWithPrefix(std::string(hex)));
+    if (ids.size() == 1) return ids[0];
+  }
+  auto ref = ParseReference(text);
+  if (!ref.ok()) return std::nullopt;  // neither an id nor a reference
+  if (!ref->digest.empty())
+    return images_.ResolveRef(ref->DigestRef(ref->digest));
+  *by_tag = true;
+  *tag = ref->TagRef();
+  return images_.ResolveRef(*tag);
+}
+
+absl::StatusOr<std::optional<ImageRecord>> ImageManager::Find(
+    const std::string& ref_or_id) {
+  bool by_tag;
+  std::string tag;
+  ASSIGN_OR_RETURN(auto id, FindId(ref_or_id, &by_tag, &tag));
+  if (!id) return std::nullopt;
+  auto rec = images_.Get(*id);
+  if (absl::IsNotFound(rec.status())) return std::nullopt;
+  if (!rec.ok()) return rec.status();
+  return *rec;
+}
+
+absl::StatusOr<std::vector<ImageRecord>> ImageManager::List() {
+  return images_.List();
+}
+
+absl::Status ImageManager::Remove(const std::string& ref_or_id) {
+  bool by_tag;
+  std::string tag;
+  ASSIGN_OR_RETURN(auto id, FindId(ref_or_id, &by_tag, &tag));
+  if (!id) return absl::OkStatus();
+  if (by_tag) {
+    RETURN_IF_ERROR(images_.RemoveRef(tag).status());
+    auto rec = images_.Get(*id);
+    if (rec.ok() && rec->repo_tags.empty())
+      RETURN_IF_ERROR(images_.Delete(*id));
+  } else {
+    RETURN_IF_ERROR(images_.Delete(*id));
+  }
+  return CollectGarbage({&content_, &snapshots_, &images_, &leases_}).status();
+}
+
+absl::StatusOr<FsUsage> ImageManager::Usage() {
+  ASSIGN_OR_RETURN(FsUsage content, DiskUsage(content_.root()));
+  ASSIGN_OR_RETURN(FsUsage snaps, DiskUsage(snapshots_.dir()));
+  return FsUsage{content.bytes + snaps.bytes, content.inodes + snaps.inodes};
+}
+
+bool ImageManager::IsPinned(const ImageRecord& image) const {
+  if (!pinned_ref_) return false;
+  for (const auto& t : image.repo_tags) {
+    if (t == *pinned_ref_) return true;
+  }
+  for (const auto& d : image.repo_digests) {
+    if (d == *pinned_ref_) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> ImageManager::LowerDirs(
+    const ImageRecord& image) const {
+  std::vector<std::string> out;
+  for (auto it = image.layers.rbegin(); it != image.layers.rend(); ++it) {
+    out.push_back(snapshots_.Path(it->chain_id));
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> ImageManager::ConfigJson(
+    const ImageRecord& image) const {
+  return content_.Read(image.id);
+}
+
+}  // namespace crisp::image

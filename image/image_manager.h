@@ -1,0 +1,92 @@
+// The image subsystem behind the CRI ImageService, with no CRI types:
+// pulls (concurrent pulls of one reference share one), lookups by tag,
+// digest or id, removal with garbage collection, usage, and the start-up
+// check that brings the store and the files on disk back in line.
+#pragma once
+
+#include <future>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/store/database.h"
+#include "image/content_store.h"
+#include "image/fs_usage.h"
+#include "image/image_store.h"
+#include "image/leases.h"
+#include "image/manifest.h"
+#include "image/registry_client.h"
+#include "image/snapshot_store.h"
+
+namespace crisp::image {
+
+struct ImageManagerOptions {
+  std::string root;  // crisp root: content/ and snapshots/ go under it
+  RegistryOptions registry;
+  int max_concurrent_downloads = 3;
+  Platform platform = HostPlatform();
+  std::string pinned_image;  // the sandbox image: never garbage-collected
+};
+
+class ImageManager {
+ public:
+  // Creates the directories, removes leftovers of interrupted writes and
+  // unpacks, drops incomplete images and collects garbage.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<ImageManager>> Open(
+      ImageManagerOptions options, store::Database* db);
+
+  // Pulls `reference`; a second call for the same reference and
+  // credentials while the first runs waits for it and shares its result.
+  [[nodiscard]] absl::StatusOr<ImageRecord> Pull(const std::string& reference,
+                                                 const Credentials& creds);
+
+  // The image named by a tag or digest reference, or by an id or a unique
+  // id prefix (with or without "sha256:"); nullopt when there is none.
+  [[nodiscard]] absl::StatusOr<std::optional<ImageRecord>> Find(
+      const std::string& ref_or_id);
+  [[nodiscard]] absl::StatusOr<std::vector<ImageRecord>> List();
+
+  // By tag: removes the tag, and the image with it when no tag is left.
+  // By digest or id: removes the image and all its references. Unknown
+  // images are not an error (CRI: RemoveImage is idempotent).
+  [[nodiscard]] absl::Status Remove(const std::string& ref_or_id);
+
+  // Bytes and inodes of content + snapshots.
+  [[nodiscard]] absl::StatusOr<FsUsage> Usage();
+  std::string snapshots_dir() const { return snapshots_.dir(); }
+
+  bool IsPinned(const ImageRecord& image) const;
+  // Overlay lower dirs of an image's rootfs, topmost layer first.
+  std::vector<std::string> LowerDirs(const ImageRecord& image) const;
+  // The image config JSON (for ImageStatus verbose and container create).
+  [[nodiscard]] absl::StatusOr<std::string> ConfigJson(
+      const ImageRecord& image) const;
+  // Hold an image's snapshots while a container uses them.
+  Leases& leases() { return leases_; }
+
+ private:
+  ImageManager(ImageManagerOptions options, store::Database* db);
+  absl::StatusOr<ImageRecord> PullNow(const std::string& reference,
+                                      const Credentials& creds);
+  absl::StatusOr<std::optional<std::string>> FindId(
+      const std::string& ref_or_id, bool* by_tag, std::string* tag);
+
+  ImageManagerOptions options_;
+  ContentStore content_;
+  SnapshotStore snapshots_;
+  ImageStore images_;
+  Leases leases_;
+  RegistryClient registry_;
+  std::optional<std::string> pinned_ref_;
+
+  using Shared = std::shared_future<absl::StatusOr<ImageRecord>>;
+  absl::Mutex pulls_mu_;
+  std::map<std::string, Shared> pulls_ ABSL_GUARDED_BY(pulls_mu_);
+};
+
+}  // namespace crisp::image

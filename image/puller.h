@@ -1,0 +1,35 @@
+// One pull, from reference to committed image: manifest (an index resolved
+// to the node's platform), config, layers through the layer pipeline, then
+// one transaction that makes the image visible. Until that transaction
+// nothing is visible, and a failed pull leaves only unreferenced content
+// (collected by GC, and at start-up).
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "image/content_store.h"
+#include "image/image_store.h"
+#include "image/leases.h"
+#include "image/manifest.h"
+#include "image/reference.h"
+#include "image/registry_client.h"
+#include "image/snapshot_store.h"
+
+namespace crisp::image {
+
+struct PullerDeps {
+  RegistryClient* registry;
+  ContentStore* content;
+  SnapshotStore* snapshots;
+  ImageStore* images;
+  Leases* leases;
+  Platform platform;
+  int parallel_downloads = 3;
+};
+
+[[nodiscard]] absl::StatusOr<ImageRecord> PullImage(
+    const PullerDeps& deps, const Reference& ref,
+    const Credentials& credentials);
+
+}  // namespace crisp::image

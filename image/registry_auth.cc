@@ -1,0 +1,199 @@
+#include "image/registry_auth.h"
+
+#include <cctype>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "nlohmann/json.hpp"
+
+namespace crisp::image {
+namespace {
+
+constexpr int kDefaultTokenSeconds = 60;  // the distribution spec's default
+
+std::string UrlEscape(absl::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+// Reads `key=value` or `key="quoted value"` at `s`, advancing it.
+bool ReadParam(absl::string_view& s, std::string* key, std::string* value) {
+  s = absl::StripLeadingAsciiWhitespace(s);
+  size_t eq = s.find('=');
+  if (eq == absl::string_view::npos) return false;
+  *key = absl::AsciiStrToLower(absl::StripAsciiWhitespace(s.substr(0, eq)));
+  s.remove_prefix(eq + 1);
+  value->clear();
+  if (!s.empty() && s[0] == '"') {
+    size_t i = 1;
+    for (; i < s.size() && s[i] != '"'; ++i) {
+      if (s[i] == '\\' && i + 1 < s.size()) ++i;
+      value->push_back(s[i]);
+    }
+    s.remove_prefix(std::min(i + 1, s.size()));
+  } else {
+    size_t end = s.find(',');
+    *value = std::string(absl::StripAsciiWhitespace(s.substr(0, end)));
+    s.remove_prefix(end == absl::string_view::npos ? s.size() : end);
+  }
+  s = absl::StripLeadingAsciiWhitespace(s);
+  if (!s.empty() && s[0] == ',') s.remove_prefix(1);
+  return true;
+}
+
+std::string BasicHeader(const Credentials& c) {
+  return "Authorization: Basic " +
+         absl::Base64Escape(absl::StrCat(c.username, ":", c.password));
+}
+
+absl::StatusOr<HttpRequest> TokenRequest(const Challenge& ch,
+                                         const AuthContext& ctx) {
+  auto realm = ch.params.find("realm");
+  if (realm == ch.params.end() || realm->second.empty()) {
+    return absl::UnauthenticatedError("Bearer challenge without a realm");
+  }
+  std::string service =
+      ch.params.count("service") ? ch.params.at("service") : "";
+  std::string scope =
+      ch.params.count("scope") ? ch.params.at("scope") : ctx.scope;
+  HttpRequest req;
+  req.tls = ctx.tls;
+  req.timeouts = ctx.timeouts;
+  const Credentials& c = *ctx.credentials;
+  if (!c.identity_token.empty()) {
+    // docker's OAuth2 flow: exchange the refresh token for an access token.
+    req.method = "POST";
+    req.url = realm->second;
+    req.headers.push_back("Content-Type: application/x-www-form-urlencoded");
+    req.body = absl::StrCat("grant_type=refresh_token&client_id=crisp&service=",
+                            UrlEscape(service), "&scope=", UrlEscape(scope),
+                            "&refresh_token=", UrlEscape(c.identity_token));
+    return req;
+  }
+  req.url = absl::StrCat(
+      realm->second, realm->second.find('?') == std::string::npos ? "?" : "&",
+      "service=", UrlEscape(service), "&scope=", UrlEscape(scope));
+  if (!c.username.empty()) req.headers.push_back(BasicHeader(c));
+  return req;
+}
+
+absl::StatusOr<std::string> FetchToken(const Challenge& ch,
+                                       const AuthContext& ctx,
+                                       int* expires_in) {
+  ASSIGN_OR_RETURN(HttpRequest req, TokenRequest(ch, ctx));
+  ASSIGN_OR_RETURN(HttpResponse resp, HttpDo(req));
+  if (resp.status == 401 || resp.status == 403) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "token server ", UrlOrigin(req.url), " refused the credentials (HTTP ",
+        resp.status, "): ", resp.body.substr(0, 200)));
+  }
+  if (resp.status != 200) {
+    return absl::UnavailableError(absl::StrCat(
+        "token server ", UrlOrigin(req.url), ": HTTP ", resp.status));
+  }
+  auto j = nlohmann::json::parse(resp.body, nullptr, false);
+  if (!j.is_object()) {
+    return absl::UnavailableError("token server answered non-JSON");
+  }
+  std::string token = j.value("token", std::string());
+  if (token.empty()) token = j.value("access_token", std::string());
+  if (token.empty())
+    return absl::UnavailableError("token server sent no token");
+  *expires_in = j.value("expires_in", kDefaultTokenSeconds);
+  return token;
+}
+
+}  // namespace
+
+absl::StatusOr<Credentials> DecodeAuth(absl::string_view auth) {
+  std::string plain;
+  if (!absl::Base64Unescape(auth, &plain)) {
+    return absl::InvalidArgumentError("auth: not valid base64");
+  }
+  size_t colon = plain.find(':');
+  if (colon == std::string::npos) {
+    return absl::InvalidArgumentError("auth: not \"user:password\"");
+  }
+  Credentials c;
+  c.username = plain.substr(0, colon);
+  c.password = plain.substr(colon + 1);
+  return c;
+}
+
+std::vector<Challenge> ParseChallenges(const std::vector<std::string>& values) {
+  std::vector<Challenge> out;
+  for (absl::string_view s : values) {
+    s = absl::StripAsciiWhitespace(s);
+    size_t sp = s.find(' ');
+    Challenge ch;
+    ch.scheme = absl::AsciiStrToLower(s.substr(0, sp));
+    s.remove_prefix(sp == absl::string_view::npos ? s.size() : sp);
+    std::string key, value;
+    while (ReadParam(s, &key, &value)) ch.params[key] = value;
+    out.push_back(std::move(ch));
+  }
+  return out;
+}
+
+std::string TokenCache::Get(const std::string& key) {
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return "";
+  if (it->second.expiry <= std::chrono::steady_clock::now()) {
+    entries_.erase(it);
+    return "";
+  }
+  return it->second.value;
+}
+
+void TokenCache::Put(const std::string& key, std::string value,
+                     std::chrono::steady_clock::time_point expiry) {
+  absl::MutexLock lock(&mu_);
+  entries_[key] = {std::move(value), expiry};
+}
+
+absl::StatusOr<std::string> Authorize(const Challenge& ch,
+                                      const AuthContext& ctx) {
+  const Credentials& c = *ctx.credentials;
+  if (!c.registry_token.empty()) {
+    return "Authorization: Bearer " + c.registry_token;
+  }
+  if (ch.scheme == "basic") {
+    if (c.username.empty()) {
+      return absl::UnauthenticatedError(
+          "registry requires Basic authentication and no credentials were "
+          "given");
+    }
+    return BasicHeader(c);
+  }
+  if (ch.scheme != "bearer") {
+    return absl::UnauthenticatedError(
+        absl::StrCat("unsupported authentication scheme \"", ch.scheme, "\""));
+  }
+  std::string key = absl::StrCat(
+      ch.params.count("realm") ? ch.params.at("realm") : "", "|",
+      ch.params.count("service") ? ch.params.at("service") : "", "|", ctx.scope,
+      "|", c.username, "|", c.identity_token.empty() ? "" : "id");
+  std::string cached = ctx.cache->Get(key);
+  if (!cached.empty()) return cached;
+  int expires_in = kDefaultTokenSeconds;
+  ASSIGN_OR_RETURN(std::string token, FetchToken(ch, ctx, &expires_in));
+  std::string header = "Authorization: Bearer " + token;
+  // Renew a little early so that a request never carries a dying token.
+  auto life = std::chrono::seconds(std::max(expires_in - 10, 1));
+  ctx.cache->Put(key, header, std::chrono::steady_clock::now() + life);
+  return header;
+}
+
+}  // namespace crisp::image

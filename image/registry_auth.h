@@ -1,0 +1,72 @@
+// Registry authentication: WWW-Authenticate challenges, Bearer tokens from
+// the realm (cached until they expire), Basic credentials, and the forms of
+// CRI AuthConfig (username/password, base64 "auth", identity token,
+// registry token).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "image/http_client.h"
+
+namespace crisp::image {
+
+struct Credentials {
+  std::string username;
+  std::string password;
+  std::string identity_token;  // OAuth2 refresh token (docker login)
+  std::string registry_token;  // a bearer token to send as is
+  bool empty() const {
+    return username.empty() && password.empty() && identity_token.empty() &&
+           registry_token.empty();
+  }
+};
+
+// Decodes the base64 "user:password" of AuthConfig.auth.
+[[nodiscard]] absl::StatusOr<Credentials> DecodeAuth(absl::string_view auth);
+
+struct Challenge {
+  std::string scheme;  // lowercase: "bearer", "basic"
+  std::map<std::string, std::string> params;
+};
+
+// Parses WWW-Authenticate values (RFC 7235, quoted strings with escapes).
+std::vector<Challenge> ParseChallenges(const std::vector<std::string>& values);
+
+class TokenCache {
+ public:
+  // The cached header value for `key`, or "" when absent or expired.
+  std::string Get(const std::string& key);
+  void Put(const std::string& key, std::string value,
+           std::chrono::steady_clock::time_point expiry);
+
+ private:
+  struct Entry {
+    std::string value;
+    std::chrono::steady_clock::time_point expiry;
+  };
+  absl::Mutex mu_;
+  std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
+};
+
+struct AuthContext {
+  const Credentials* credentials;
+  std::string scope;  // "repository:<path>:pull"
+  TlsOptions tls;     // for the token realm
+  HttpTimeouts timeouts;
+  TokenCache* cache;
+};
+
+// The "Authorization: ..." header answering `challenge` (Basic or Bearer;
+// a Bearer token is fetched from the realm unless cached). Unauthenticated
+// (with the realm's message) when the realm refuses the credentials.
+[[nodiscard]] absl::StatusOr<std::string> Authorize(const Challenge& challenge,
+                                                    const AuthContext& ctx);
+
+}  // namespace crisp::image

@@ -1,0 +1,282 @@
+#include "image/registry_client.h"
+
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "common/status.h"
+#include "glog/logging.h"
+#include "image/digester.h"
+
+namespace crisp::image {
+namespace {
+
+constexpr char kDockerHubHost[] = "registry-1.docker.io";
+
+bool IsLoopback(absl::string_view domain) {
+  absl::string_view host = domain;
+  if (absl::StartsWith(host, "[")) {
+    host = host.substr(1, host.find(']') - 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  return host == "localhost" || absl::StartsWith(host, "127.") || host == "::1";
+}
+
+TlsOptions TlsFor(const RegistryHost* h) {
+  TlsOptions t;
+  if (h == nullptr) return t;
+  t.verify = !h->insecure_skip_verify;
+  t.ca_file = h->ca_file;
+  t.cert_file = h->cert_file;
+  t.key_file = h->key_file;
+  return t;
+}
+
+const RegistryHost* HostConfig(const RegistryOptions& o, const std::string& h) {
+  auto it = o.hosts.find(h);
+  return it == o.hosts.end() ? nullptr : &it->second;
+}
+
+std::string HostOf(absl::string_view url) {
+  absl::string_view origin = UrlOrigin(url);
+  return std::string(origin.substr(origin.find("://") + 3));
+}
+
+absl::Status HttpError(const HttpResponse& r, const std::string& what) {
+  std::string msg =
+      absl::StrCat(what, ": HTTP ", r.status, " ", r.body.substr(0, 300));
+  switch (r.status) {
+    case 401:
+      return absl::UnauthenticatedError(msg);
+    case 403:
+      return absl::PermissionDeniedError(msg);
+    case 404:
+      return absl::NotFoundError(msg);
+    case 429:
+      return absl::ResourceExhaustedError(msg);
+    default:
+      return absl::UnavailableError(msg);
+  }
+}
+
+bool Retryable(const absl::StatusOr<HttpResponse>& r) {
+  if (!r.ok()) {
+    return absl::IsUnavailable(r.status()) ||
+           absl::IsDeadlineExceeded(r.status());
+  }
+  return r->status == 429 || r->status >= 500;
+}
+
+}  // namespace
+
+std::vector<Endpoint> EndpointsFor(const std::string& domain,
+                                   const RegistryOptions& options) {
+  std::vector<Endpoint> out;
+  const RegistryHost* cfg = HostConfig(options, domain);
+  if (cfg != nullptr) {
+    for (const std::string& m : cfg->mirrors) {
+      std::string base(absl::StripSuffix(absl::StripSuffix(m, "/"), "/v2"));
+      out.push_back(
+          {base, TlsFor(HostConfig(options, HostOf(base))), true, false});
+    }
+  }
+  std::string host = domain == "docker.io" ? kDockerHubHost : domain;
+  bool plain = cfg != nullptr && cfg->plain_http;
+  Endpoint origin{absl::StrCat(plain ? "http://" : "https://", host),
+                  TlsFor(cfg), false, !plain && IsLoopback(domain)};
+  out.push_back(origin);
+  return out;
+}
+
+std::unique_ptr<RegistrySession> RegistryClient::Open(const Reference& ref,
+                                                      Credentials credentials) {
+  return std::unique_ptr<RegistrySession>(
+      new RegistrySession(this, ref, std::move(credentials)));
+}
+
+bool RegistryClient::IsPlainHttp(const std::string& base) {
+  absl::MutexLock lock(&mu_);
+  return plain_http_.count(base) > 0;
+}
+
+void RegistryClient::SetPlainHttp(const std::string& base) {
+  absl::MutexLock lock(&mu_);
+  plain_http_[base] = true;
+}
+
+RegistrySession::RegistrySession(RegistryClient* client, Reference ref,
+                                 Credentials credentials)
+    : client_(client),
+      ref_(std::move(ref)),
+      credentials_(std::move(credentials)),
+      endpoints_(EndpointsFor(ref_.domain, client->options())) {}
+
+std::string RegistrySession::Url(const Endpoint& ep, absl::string_view kind,
+                                 absl::string_view what) const {
+  return absl::StrCat(ep.base, "/v2/", ref_.path, "/", kind, "/", what);
+}
+
+std::vector<Endpoint> RegistrySession::Ordered() {
+  std::vector<Endpoint> eps = endpoints_;
+  absl::MutexLock lock(&mu_);
+  if (preferred_ > 0 && preferred_ < static_cast<int>(eps.size())) {
+    std::rotate(eps.begin(), eps.begin() + preferred_,
+                eps.begin() + preferred_ + 1);
+  }
+  return eps;
+}
+
+// One request: plain-HTTP fallback for loopback hosts, then the challenge.
+absl::StatusOr<HttpResponse> RegistrySession::SendOnce(const Endpoint& ep,
+                                                       HttpRequest req) {
+  Endpoint use = ep;
+  if (ep.may_fall_back_to_http && client_->IsPlainHttp(ep.base)) {
+    use.base = "http://" + std::string(absl::StripPrefix(ep.base, "https://"));
+    req.url = "http://" + std::string(absl::StripPrefix(req.url, "https://"));
+  }
+  req.tls = use.tls;
+  req.timeouts = client_->options().timeouts;
+  auto resp = Send(use, req);
+  if (!resp.ok() && absl::IsUnavailable(resp.status()) &&
+      ep.may_fall_back_to_http && use.base == ep.base) {
+    // As docker and containerd do for loopback registries: HTTPS first,
+    // plain HTTP when the host does not speak TLS.
+    req.url = "http://" + std::string(absl::StripPrefix(req.url, "https://"));
+    auto plain = Send(use, req);
+    if (plain.ok()) client_->SetPlainHttp(ep.base);
+    return plain;
+  }
+  return resp;
+}
+
+absl::StatusOr<HttpResponse> RegistrySession::Send(const Endpoint& ep,
+                                                   HttpRequest req) {
+  std::string auth;
+  {
+    absl::MutexLock lock(&mu_);
+    auth = auth_[ep.base];
+  }
+  HttpRequest first = req;
+  if (!auth.empty()) first.headers.push_back(auth);
+  ASSIGN_OR_RETURN(HttpResponse resp, HttpDo(first));
+  if (resp.status != 401) return resp;
+  auto challenges = ParseChallenges(resp.Headers("www-authenticate"));
+  if (challenges.empty()) return resp;
+  if (credentials_.empty() && challenges[0].scheme == "basic") return resp;
+  AuthContext ctx{&credentials_,
+                  absl::StrCat("repository:", ref_.path, ":pull"), req.tls,
+                  req.timeouts, &client_->tokens()};
+  ASSIGN_OR_RETURN(auth, Authorize(challenges[0], ctx));
+  {
+    absl::MutexLock lock(&mu_);
+    auth_[ep.base] = auth;
+  }
+  req.headers.push_back(auth);
+  return HttpDo(req);
+}
+
+absl::StatusOr<HttpResponse> RegistrySession::SendWithRetries(
+    const Endpoint& ep, const HttpRequest& req) {
+  auto delay = client_->options().backoff;
+  for (int attempt = 1;; ++attempt) {
+    auto resp = SendOnce(ep, req);
+    if (!Retryable(resp) || attempt >= client_->options().attempts) {
+      return resp;
+    }
+    VLOG(1) << req.url << ": attempt " << attempt << " failed ("
+            << (resp.ok() ? absl::StrCat("HTTP ", resp->status)
+                          : resp.status().ToString())
+            << "), retrying in " << delay.count() << "ms";
+    std::this_thread::sleep_for(delay);
+    delay *= 2;
+  }
+}
+
+absl::StatusOr<FetchedManifest> RegistrySession::GetManifest(
+    const std::string& locator) {
+  std::vector<std::string> errors;
+  absl::Status last;
+  for (size_t i = 0; i < endpoints_.size(); ++i) {
+    const Endpoint& ep = endpoints_[i];
+    HttpRequest req;
+    req.url = Url(ep, "manifests", locator);
+    req.headers.push_back(ManifestAcceptHeader());
+    auto resp = SendWithRetries(ep, req);
+    std::string what =
+        absl::StrCat("manifest ", ref_.Name(), ":", locator, " from ", ep.base);
+    if (resp.ok() && resp->status == 200) {
+      FetchedManifest m{std::move(resp->body), resp->Header("content-type"),
+                        ""};
+      m.digest = Sha256Digest(m.body);
+      if (absl::StartsWith(locator, "sha256:") && m.digest != locator) {
+        last = absl::DataLossError(
+            absl::StrCat(what, ": content has digest ", m.digest));
+        errors.push_back(std::string(last.message()));
+        continue;
+      }
+      absl::MutexLock lock(&mu_);
+      preferred_ = static_cast<int>(i);
+      return m;
+    }
+    last = resp.ok() ? HttpError(*resp, what) : Annotate(resp.status(), what);
+    errors.push_back(std::string(last.message()));
+    if (ep.mirror) LOG(WARNING) << "mirror failed, trying next: " << last;
+  }
+  if (errors.size() > 1) {
+    return absl::Status(last.code(), absl::StrJoin(errors, "; "));
+  }
+  return last;
+}
+
+absl::Status RegistrySession::FetchBlobFrom(const Endpoint& ep,
+                                            const Descriptor& blob,
+                                            BlobWriter* writer) {
+  HttpRequest req;
+  req.url = Url(ep, "blobs", blob.digest);
+  if (writer->offset() > 0) {
+    req.headers.push_back(absl::StrCat("Range: bytes=", writer->offset(), "-"));
+  }
+  bool first = true;
+  req.sink = [&](long status, const char* data, size_t size) -> absl::Status {
+    // A 200 to a Range request restarts the blob from byte 0.
+    if (first && status == 200 && writer->offset() > 0) {
+      RETURN_IF_ERROR(writer->Reset());
+    }
+    first = false;
+    return writer->Write(data, size);
+  };
+  auto resp = SendOnce(ep, req);
+  std::string what = absl::StrCat("blob ", blob.digest, " from ", ep.base);
+  if (!resp.ok()) return Annotate(resp.status(), what);
+  if (resp->status != 200 && resp->status != 206) return HttpError(*resp, what);
+  if (static_cast<int64_t>(writer->offset()) != blob.size) {
+    return absl::UnavailableError(
+        absl::StrCat(what, ": connection ended after ", writer->offset(),
+                     " of ", blob.size, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RegistrySession::FetchBlob(const Descriptor& blob,
+                                        BlobWriter* writer) {
+  absl::Status last;
+  for (const Endpoint& ep : Ordered()) {
+    auto delay = client_->options().backoff;
+    for (int attempt = 1; attempt <= client_->options().attempts; ++attempt) {
+      last = FetchBlobFrom(ep, blob, writer);
+      if (last.ok()) return last;
+      bool retry = absl::IsUnavailable(last) || absl::IsDeadlineExceeded(last);
+      if (!retry) break;
+      VLOG(1) << last << ": retrying in " << delay.count() << "ms";
+      std::this_thread::sleep_for(delay);
+      delay *= 2;
+    }
+    if (absl::IsDataLoss(last)) RETURN_IF_ERROR(writer->Reset());
+  }
+  return last;
+}
+
+}  // namespace crisp::image

@@ -1,0 +1,21 @@
+#include "server/grpc_status.h"
+#include "server/image_service/image_service.h"
+#include "server/rpc_log.h"
+
+namespace crisp::server {
+
+grpc::Status ImageService::PullImage(grpc::ServerContext*,
+                                     const v1::PullImageRequest* req,
+                                     v1::PullImageResponse* resp) {
+  const std::string& ref = req->image().image();
+  return LoggedRpc("PullImage", ref, [&] {
+    auto creds = ToCredentials(req->auth());
+    if (!creds.ok()) return ToGrpcStatus(creds.status());
+    auto rec = deps_.images->Pull(ref, *creds);
+    if (!rec.ok()) return ToGrpcStatus(rec.status());
+    resp->set_image_ref(rec->id);
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace crisp::server
