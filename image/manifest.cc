@@ -65,7 +65,7 @@ std::string NormalVariant(const Platform& p) {
 int MatchScore(const Platform& offer, const Platform& want) {
   if (offer.os != want.os || offer.architecture != want.architecture) return 0;
   std::string have = NormalVariant(offer), need = NormalVariant(want);
-  if (have == need) return 100;
+  if (have == need) return 1000;
   // 32-bit arm: v5 < v6 < v7 < v8; an older variant still runs.
   if (want.architecture == "arm" && have.size() == 2 && need.size() == 2 &&
       have < need) {

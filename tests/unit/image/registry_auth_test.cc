@@ -1,0 +1,87 @@
+#include "image/registry_auth.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "image/http_client.h"
+
+namespace crisp::image {
+namespace {
+
+TEST(RegistryAuthTest, ParsesBearerChallengeWithQuotedParams) {
+  auto ch = ParseChallenges(
+      {R"(Bearer realm="https://auth.io/token",service="registry.io",scope="repository:a/b:pull,push")"});
+  ASSERT_EQ(ch.size(), 1u);
+  EXPECT_EQ(ch[0].scheme, "bearer");
+  EXPECT_EQ(ch[0].params["realm"], "https://auth.io/token");
+  EXPECT_EQ(ch[0].params["service"], "registry.io");
+  EXPECT_EQ(ch[0].params["scope"], "repository:a/b:pull,push");
+}
+
+TEST(RegistryAuthTest, ParsesBasicAndEscapes) {
+  auto ch = ParseChallenges({R"(Basic realm="a \"quoted\" realm")", "BASIC"});
+  ASSERT_EQ(ch.size(), 2u);
+  EXPECT_EQ(ch[0].scheme, "basic");
+  EXPECT_EQ(ch[0].params["realm"], R"(a "quoted" realm)");
+  EXPECT_EQ(ch[1].scheme, "basic");
+}
+
+TEST(RegistryAuthTest, DecodesAuthField) {
+  auto c = DecodeAuth("Y3Jpc3A6Y3Jpc3Atc2VjcmV0");  // crisp:crisp-secret
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->username, "crisp");
+  EXPECT_EQ(c->password, "crisp-secret");
+  EXPECT_FALSE(DecodeAuth("!!!").ok());
+  EXPECT_FALSE(DecodeAuth("bm9jb2xvbg==").ok());  // "nocolon"
+}
+
+TEST(RegistryAuthTest, RegistryTokenIsSentAsIs) {
+  Credentials c;
+  c.registry_token = "tok";
+  TokenCache cache;
+  AuthContext ctx{&c, "repository:x:pull", {}, {}, &cache};
+  auto h =
+      Authorize(Challenge{"bearer", {{"realm", "http://127.0.0.1:1/"}}}, ctx);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(*h, "Authorization: Bearer tok");
+}
+
+TEST(RegistryAuthTest, BasicNeedsCredentials) {
+  Credentials none, c{"u", "p", "", ""};
+  TokenCache cache;
+  AuthContext ctx{&none, "", {}, {}, &cache};
+  EXPECT_EQ(Authorize({"basic", {}}, ctx).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  ctx.credentials = &c;
+  EXPECT_EQ(*Authorize({"basic", {}}, ctx), "Authorization: Basic dTpw");
+}
+
+TEST(RegistryAuthTest, CachedTokenIsReusedUntilExpiry) {
+  TokenCache cache;
+  auto now = std::chrono::steady_clock::now();
+  cache.Put("k", "v", now + std::chrono::hours(1));
+  cache.Put("old", "v", now - std::chrono::seconds(1));
+  EXPECT_EQ(cache.Get("k"), "v");
+  EXPECT_EQ(cache.Get("old"), "");
+  Credentials c;
+  AuthContext ctx{&c, "scope", {}, {}, &cache};
+  cache.Put("https://r/t|svc|scope||", "Authorization: Bearer cached",
+            now + std::chrono::hours(1));
+  auto h = Authorize({"bearer", {{"realm", "https://r/t"}, {"service", "svc"}}},
+                     ctx);
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(*h, "Authorization: Bearer cached");
+}
+
+TEST(HttpClientTest, OriginsAndRedirectResolution) {
+  EXPECT_EQ(UrlOrigin("https://Reg.io:5000/v2/x"), "https://reg.io:5000");
+  EXPECT_EQ(ResolveUrl("https://r/v2/a/blobs/x", "/b?sig=1"),
+            "https://r/b?sig=1");
+  EXPECT_EQ(ResolveUrl("https://r/v2/a/blobs/x", "https://s3/x"),
+            "https://s3/x");
+  EXPECT_EQ(ResolveUrl("https://r/v2/a/blobs/x", "//cdn/x"), "https://cdn/x");
+  EXPECT_EQ(ResolveUrl("https://r/v2/a/blobs/x", "y"),
+            "https://r/v2/a/blobs/y");
+}
+
+}  // namespace
+}  // namespace crisp::image
