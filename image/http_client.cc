@@ -88,6 +88,14 @@ void SetTls(CURL* c, const TlsOptions& tls) {
 absl::Status CurlError(CURLcode rc, const std::string& url,
                        const HttpTimeouts& timeouts) {
   std::string what = absl::StrCat(url, ": ", curl_easy_strerror(rc));
+  if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+      rc == CURLE_SSL_CERTPROBLEM) {
+    // Not transient: no retry, no plain-HTTP fallback.
+    return absl::FailedPreconditionError(
+        absl::StrCat(what,
+                     " (TLS certificate not trusted: set ca_file, or "
+                     "insecure_skip_verify, for this host in crisp.toml)"));
+  }
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     return absl::DeadlineExceededError(
         absl::StrCat(what, " (no progress for ", timeouts.stall_seconds, "s)"));

@@ -179,11 +179,11 @@ absl::StatusOr<HttpResponse> RegistrySession::Send(const Endpoint& ep,
 }
 
 absl::StatusOr<HttpResponse> RegistrySession::SendWithRetries(
-    const Endpoint& ep, const HttpRequest& req) {
+    const Endpoint& ep, const HttpRequest& req, int attempts) {
   auto delay = client_->options().backoff;
   for (int attempt = 1;; ++attempt) {
     auto resp = SendOnce(ep, req);
-    if (!Retryable(resp) || attempt >= client_->options().attempts) {
+    if (!Retryable(resp) || attempt >= attempts) {
       return resp;
     }
     VLOG(1) << req.url << ": attempt " << attempt << " failed ("
@@ -204,7 +204,9 @@ absl::StatusOr<FetchedManifest> RegistrySession::GetManifest(
     HttpRequest req;
     req.url = Url(ep, "manifests", locator);
     req.headers.push_back(ManifestAcceptHeader());
-    auto resp = SendWithRetries(ep, req);
+    // A mirror gets one try: the origin is the fallback, not the retry.
+    auto resp =
+        SendWithRetries(ep, req, ep.mirror ? 1 : client_->options().attempts);
     std::string what =
         absl::StrCat("manifest ", ref_.Name(), ":", locator, " from ", ep.base);
     if (resp.ok() && resp->status == 200) {
@@ -265,7 +267,8 @@ absl::Status RegistrySession::FetchBlob(const Descriptor& blob,
   absl::Status last;
   for (const Endpoint& ep : Ordered()) {
     auto delay = client_->options().backoff;
-    for (int attempt = 1; attempt <= client_->options().attempts; ++attempt) {
+    int attempts = ep.mirror ? 1 : client_->options().attempts;
+    for (int attempt = 1; attempt <= attempts; ++attempt) {
       last = FetchBlobFrom(ep, blob, writer);
       if (last.ok()) return last;
       bool retry = absl::IsUnavailable(last) || absl::IsDeadlineExceeded(last);

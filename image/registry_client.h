@@ -72,7 +72,8 @@ class RegistrySession {
                   Credentials credentials);
   absl::StatusOr<HttpResponse> Send(const Endpoint& ep, HttpRequest req);
   absl::StatusOr<HttpResponse> SendWithRetries(const Endpoint& ep,
-                                               const HttpRequest& req);
+                                               const HttpRequest& req,
+                                               int attempts);
   absl::StatusOr<HttpResponse> SendOnce(const Endpoint& ep, HttpRequest req);
   absl::Status FetchBlobFrom(const Endpoint& ep, const Descriptor& blob,
                              BlobWriter* writer);
