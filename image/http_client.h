@@ -33,7 +33,7 @@ struct HttpRequest {
   std::string method = "GET";
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
-  std::string body;                  // sent when method is POST
+  std::string body;                  // sent when method is POST or PUT
   // Receives the body of a 2xx response (with its status: 200 or 206) as it
   // streams in; other bodies (and every body when unset) are kept in
   // HttpResponse::body, up to 16 MiB.

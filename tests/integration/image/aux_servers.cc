@@ -121,8 +121,10 @@ std::string AuxRegistry::Start(const Options& o) {
          "    rootcertbundle: "
       << o.token_cert << "\n";
   }
-  y << "proxy:\n  remoteurl: http://"
-    << (o.upstream.empty() ? LabRegistry() : o.upstream) << "\n";
+  if (o.proxy) {
+    y << "proxy:\n  remoteurl: http://"
+      << (o.upstream.empty() ? LabRegistry() : o.upstream) << "\n";
+  }
   y.close();
   if (!process_.Start({"docker-registry", "serve", dir_ + "/config.yml"},
                       dir_ + "/registry.log")) {

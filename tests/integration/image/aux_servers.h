@@ -34,6 +34,7 @@ class AuxRegistry {
   struct Options {
     Auth auth = Auth::kNone;
     bool tls = false;
+    bool proxy = true;        // false: an empty registry to push to
     std::string upstream;     // proxy remote, default: the lab registry
     std::string token_realm;  // kToken
     std::string token_cert;   // kToken: rootcertbundle
