@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <mutex>
 
 #include "absl/strings/ascii.h"
@@ -39,7 +40,30 @@ struct Transfer {
   const HttpRequest* request;
   HttpResponse* response;
   absl::Status sink_status;
+  curl_off_t last_bytes = -1;
+  std::chrono::steady_clock::time_point last_progress =
+      std::chrono::steady_clock::now();
+  bool stalled = false;
 };
+
+// curl's own low-speed limit averages over a window of several seconds;
+// this fails as soon as no byte has moved for stall_seconds.
+int OnProgress(void* user, curl_off_t, curl_off_t dlnow, curl_off_t,
+               curl_off_t ulnow) {
+  auto* t = static_cast<Transfer*>(user);
+  auto now = std::chrono::steady_clock::now();
+  if (dlnow + ulnow != t->last_bytes) {
+    t->last_bytes = dlnow + ulnow;
+    t->last_progress = now;
+    return 0;
+  }
+  if (now - t->last_progress >=
+      std::chrono::seconds(t->request->timeouts.stall_seconds)) {
+    t->stalled = true;
+    return 1;  // aborts the transfer
+  }
+  return 0;
+}
 
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -119,8 +143,9 @@ absl::StatusOr<HttpResponse> DoOnce(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_USERAGENT, "crisp");
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
                    long{req.timeouts.connect_seconds});
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, long{req.timeouts.stall_seconds});
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
@@ -138,6 +163,7 @@ absl::StatusOr<HttpResponse> DoOnce(const HttpRequest& req) {
   CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
   if (!t.sink_status.ok()) return t.sink_status;
+  if (t.stalled) rc = CURLE_OPERATION_TIMEDOUT;
   if (rc != CURLE_OK) return CurlError(rc, req.url, req.timeouts);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   resp.url = req.url;

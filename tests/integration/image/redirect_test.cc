@@ -1,0 +1,77 @@
+// Registries that redirect blob downloads to another host, or stall in the
+// middle of one (tests/integration/image/fake_registry.py).
+#include <chrono>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "image/http_client.h"
+#include "nlohmann/json.hpp"
+#include "tests/integration/image/aux_servers.h"
+#include "tests/integration/image/image_fixture.h"
+
+namespace crisp::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class FakeRegistryTest : public ImageTest {
+ protected:
+  void StartFake(bool stall) {
+    port_ = FreePort();
+    std::string script = std::string(CRISP_SOURCE_DIR) +
+                         "/tests/integration/image/fake_registry.py";
+    std::vector<std::string> argv = {"python3",    script,
+                                     "--listen",   host(),
+                                     "--upstream", "http://" + LabRegistry()};
+    if (stall) argv.push_back("--stall");
+    ASSERT_TRUE(fake_.Start(argv, crispd_.dir() + "/fake.log"));
+    ASSERT_TRUE(WaitHttp("http://" + host() + "/leaks"));
+  }
+  std::string host() { return "127.0.0.1:" + std::to_string(port_); }
+  nlohmann::json Leaks() {
+    image::HttpRequest req;
+    req.url = "http://" + host() + "/leaks";
+    auto resp = image::HttpDo(req);
+    return resp.ok() ? nlohmann::json::parse(resp->body) : nlohmann::json();
+  }
+  v1::AuthConfig Creds() {
+    v1::AuthConfig a;
+    a.set_username("crisp");
+    a.set_password("crisp-secret");
+    return a;
+  }
+  int port_ = 0;
+  ChildProcess fake_;
+};
+
+TEST_F(FakeRegistryTest, RedirectToAnotherHostDropsTheCredentials) {
+  SKIP_UNLESS_LAB_UP();
+  StartDaemon();
+  StartFake(/*stall=*/false);
+  std::string id;
+  v1::AuthConfig auth = Creds();
+  grpc::Status s = Pull(host() + "/e2e-test-images/busybox:1.29-2", &id, &auth);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  nlohmann::json leaks = Leaks();
+  EXPECT_GT(leaks.value("storage_requests", 0), 0);
+  EXPECT_EQ(leaks.value("with_authorization", -1), 0);
+}
+
+TEST_F(FakeRegistryTest, StalledDownloadFailsAfterTheStallTimeout) {
+  SKIP_UNLESS_LAB_UP();
+  StartDaemon("[image]\nstall_timeout_seconds = 1\n");
+  StartFake(/*stall=*/true);
+  std::string id;
+  v1::AuthConfig auth = Creds();
+  auto start = std::chrono::steady_clock::now();
+  grpc::Status s = Pull(host() + "/e2e-test-images/busybox:1.29-2", &id, &auth);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("no progress"));
+  EXPECT_LT(took, std::chrono::seconds(30)) << crispd_.Log();
+  EXPECT_TRUE(List().empty());
+}
+
+}  // namespace
+}  // namespace crisp::testing
