@@ -144,10 +144,17 @@ std::string TokenServer::realm() const {
 
 std::string TokenServer::Start() {
   port_ = FreePort();
-  std::string script = std::string(CRISP_SOURCE_DIR) + "/hack/token-server.py";
+  std::string script =
+      std::string(CRISP_SOURCE_DIR) + "/hack/token-server/token_server.py";
+  if (!Run("mkdir -p " + dir_ +
+           "/keys && openssl req -x509 -newkey rsa:2048 "
+           "-nodes -days 2 -subj /CN=crisp-lab-token -keyout " +
+           dir_ + "/keys/key.pem -out " + cert() + " >/dev/null 2>&1")) {
+    return "openssl failed";
+  }
   if (!process_.Start(
           {"python3", script, "--listen", "127.0.0.1:" + std::to_string(port_),
-           "--dir", dir_ + "/keys"},
+           "--key", dir_ + "/keys/key.pem", "--cert", cert()},
           dir_ + "/token-server.log")) {
     return "cannot start " + script;
   }

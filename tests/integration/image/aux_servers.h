@@ -2,7 +2,7 @@
 // loopback ports in a temp dir, stopped when the object goes:
 // docker-registry instances in pull-through (proxy) mode in front of the
 // lab registry, with TLS, htpasswd Basic auth or Bearer-token auth, and
-// hack/token-server.py.
+// the lab's token server (hack/token-server/token_server.py).
 #pragma once
 
 #include <sys/types.h>

@@ -117,7 +117,7 @@ TEST_F(TokenAuthTest, BearerTokenFromUsernameAndPasswordIsCached) {
 
 TEST_F(TokenAuthTest, IdentityTokenIsExchangedForAnAccessToken) {
   v1::AuthConfig auth;
-  auth.set_identity_token("crisp-refresh-token");
+  auth.set_identity_token("crisp-lab-refresh-token");
   std::string id;
   grpc::Status s = Pull(image(), &id, &auth);
   EXPECT_TRUE(s.ok()) << s.error_message();

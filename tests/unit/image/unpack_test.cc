@@ -164,11 +164,15 @@ TEST_F(UnpackTest, WritesThroughSymlinksStayConfined) {
   }));
   // Either the entry lands inside or the layer fails naming it; nothing
   // outside changes in any case.
-  if (!r.ok()) EXPECT_THAT(r.status().message(), HasSubstr("up/pwned"));
+  if (!r.ok()) {
+    EXPECT_THAT(r.status().message(), HasSubstr("up/pwned"));
+  }
   EXPECT_EQ(testing::ReadFileOrEmpty(snap_ + "/etc/pwned"), "inside");
   ExpectOutsideUntouched();
   auto r2 = Apply(BuildTar({{.path = "abs/pwned", .content = "x"}}));
-  if (!r2.ok()) EXPECT_THAT(r2.status().message(), HasSubstr("abs/pwned"));
+  if (!r2.ok()) {
+    EXPECT_THAT(r2.status().message(), HasSubstr("abs/pwned"));
+  }
   ExpectOutsideUntouched();
 }
 
