@@ -22,7 +22,7 @@ packages=(
   containernetworking-plugins iproute2 iptables util-linux procps
   # test lab
   docker-registry skopeo busybox-static apache2-utils openssl curl
-  ca-certificates jq python3
+  ca-certificates jq python3 zstd
 )
 
 export DEBIAN_FRONTEND=noninteractive
