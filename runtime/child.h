@@ -1,0 +1,34 @@
+// The child side of a create: everything that happens between clone and
+// execve, in the order of container_child.cc's recipe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "runtime/capabilities.h"
+#include "runtime/seccomp.h"
+#include "runtime/spec/spec.h"
+
+namespace crisp::runtime {
+
+struct ChildPlan {
+  const spec::Spec* spec = nullptr;
+  std::optional<capabilities::CapSets> caps;
+  std::shared_ptr<const seccomp::Program> seccomp;
+  int sync_fd = -1;  // SOCK_SEQPACKET to the parent
+  int fifo_fd = -1;  // O_PATH exec fifo, or -1 to exec at once
+  int stdio[3] = {0, 1, 2};
+  bool exec_only = false;  // exec into a running container: no rootfs work
+};
+
+// Runs the recipe and execs; on failure reports the step to the parent and
+// _exits(1). Never returns.
+[[noreturn]] void RunChild(const ChildPlan& plan);
+
+// The process part shared by create and exec: rlimits, LSM, capabilities,
+// user, no_new_privs, cwd, fds, seccomp, execve. `ready` runs right before
+// seccomp (create: report ready and wait at the fifo).
+[[nodiscard]] absl::Status FinalizeProcess(const ChildPlan& plan,
+                                           const spec::Process& process);
+
+}  // namespace crisp::runtime

@@ -1,0 +1,64 @@
+// The runtime library's entry points: create a container from a bundle's
+// spec (held at its exec fifo until Start, as runc does), start it, wait
+// for it, signal it, and delete what it left. crisp-runtime and
+// crisp-monitor are thin fronts over these.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/process.h"
+#include "common/unique_fd.h"
+#include "runtime/cgroups/stats.h"
+#include "runtime/spec/spec.h"
+
+namespace crisp::runtime {
+
+struct CreateRequest {
+  std::string id;
+  std::string bundle;
+  spec::Spec spec;         // loaded and validated (spec::LoadBundle)
+  std::string state_dir;   // <root>/<id>; made here, removed on failure
+  // Terminal containers: the pty master is sent to this unix socket (runc's
+  // --console-socket), or returned in Created::pty_master when empty.
+  std::string console_socket;
+  bool wait_for_start = true;  // hold the init at exec.fifo until Start
+  int stdio[3] = {0, 1, 2};    // the init's stdio when there is no terminal
+};
+
+struct Created {
+  ProcessId init;
+  UniqueFd pidfd;       // of the init, for poll() and waitid(P_PIDFD)
+  UniqueFd pty_master;  // terminal && console_socket empty
+  std::string cgroup_path;
+};
+
+// The default cgroup path of a container: linux.cgroupsPath or /crisp/<id>.
+std::string CgroupPath(const spec::Spec& spec, const std::string& id);
+
+// Runs every step of the recipe (container_create.cc); on failure nothing
+// is left behind: no process, cgroup, mount or state dir.
+[[nodiscard]] absl::StatusOr<Created> Create(const CreateRequest& request);
+
+// Releases a created container's init into execve (opens its exec fifo).
+[[nodiscard]] absl::Status Start(const std::string& state_dir);
+
+// kill(2) of the init, only if it is still the recorded process.
+[[nodiscard]] absl::Status Kill(const std::string& state_dir, int signal);
+
+// Kills what is left of the container (force, or when it is stopped),
+// removes its cgroup and state dir. FailedPrecondition if it still runs
+// and !force.
+[[nodiscard]] absl::Status Delete(const std::string& state_dir, bool force);
+
+// The resources of a running container (crisp-runtime update).
+[[nodiscard]] absl::Status Update(const std::string& state_dir,
+                                  const spec::Resources& resources);
+[[nodiscard]] absl::StatusOr<cgroups::Stats> ReadStats(
+    const std::string& state_dir);
+[[nodiscard]] absl::StatusOr<std::vector<pid_t>> Processes(
+    const std::string& state_dir);
+
+}  // namespace crisp::runtime

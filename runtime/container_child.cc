@@ -1,0 +1,188 @@
+// The recipe of a container's init, from clone to execve. Each step returns
+// on failure; RunChild reports the failing step and status to the parent.
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "common/status.h"
+#include "runtime/child.h"
+#include "runtime/console.h"
+#include "runtime/devices.h"
+#include "runtime/lsm.h"
+#include "runtime/mounts.h"
+#include "runtime/namespaces.h"
+#include "runtime/process.h"
+#include "runtime/rootfs.h"
+#include "runtime/sync.h"
+
+namespace crisp::runtime {
+namespace {
+
+// Returns the step's failure, prefixed with the step's name.
+#define STEP(name, expr)                                     \
+  do {                                                       \
+    absl::Status s_ = (expr);                                \
+    if (!s_.ok()) return Annotate(s_, name);                 \
+  } while (0)
+
+absl::Status WaitForGo(int sync_fd) {
+  ASSIGN_OR_RETURN(sync::Message m, sync::Receive(sync_fd, "parent"));
+  if (m.kind != sync::Kind::kGo) return absl::InternalError("expected go");
+  return absl::OkStatus();
+}
+
+absl::Status SetHostname(const spec::Spec& spec) {
+  if (!spec.hostname.empty() &&
+      sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {
+    return LastErrno("sethostname");
+  }
+  if (!spec.domainname.empty() &&
+      setdomainname(spec.domainname.data(), spec.domainname.size()) != 0) {
+    return LastErrno("setdomainname");
+  }
+  return absl::OkStatus();
+}
+
+bool HasMountAt(const spec::Spec& spec, const std::string& dest) {
+  for (const auto& m : spec.mounts) {
+    if (m.destination == dest) return true;
+  }
+  return false;
+}
+
+// containMountNs: the rootfs and everything mounted in it, pivot_root, then
+// the paths hidden or made read-only.
+absl::Status ContainMountNs(const spec::Spec& spec) {
+  const spec::Linux empty;
+  const spec::Linux& linux = spec.linux ? *spec.linux : empty;
+  bool userns = spec::HasNamespace(spec, "user");
+  const std::string& root = spec.root->path;
+  ASSIGN_OR_RETURN(UniqueFd root_fd,
+                   rootfs::Prepare(root, linux.rootfs_propagation));
+  RETURN_IF_ERROR(mounts::MountAll({root_fd.get(), userns}, spec.mounts));
+  if (HasMountAt(spec, "/dev")) {
+    RETURN_IF_ERROR(devices::CreateDevices(
+        root_fd.get(), devices::DefaultDevices(), userns));
+    RETURN_IF_ERROR(devices::CreateSymlinks(root_fd.get()));
+  }
+  RETURN_IF_ERROR(devices::CreateDevices(root_fd.get(), linux.devices, userns));
+  RETURN_IF_ERROR(rootfs::PivotRoot(root));
+  RETURN_IF_ERROR(rootfs::MaskPaths(linux.masked_paths));
+  RETURN_IF_ERROR(rootfs::ReadonlyPaths(linux.readonly_paths));
+  if (spec.root->readonly) RETURN_IF_ERROR(rootfs::RemountRootReadonly());
+  return absl::OkStatus();
+}
+
+absl::Status SetSysctls(const spec::Spec& spec) {
+  if (!spec.linux) return absl::OkStatus();
+  for (const auto& [key, value] : spec.linux->sysctl) {
+    std::string path = "/proc/sys/" + absl::StrReplaceAll(key, {{".", "/"}});
+    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd || write(fd.get(), value.data(), value.size()) < 0) {
+      return LastErrno(absl::StrCat("linux.sysctl ", key));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The terminal's pty is made on the container's devpts and its master sent
+// to the parent; otherwise the given stdio fds become 0, 1 and 2.
+absl::Status SetupStdio(const ChildPlan& plan, const spec::Process& p) {
+  if (!p.terminal) {
+    for (int i = 0; i < 3; ++i) {
+      if (plan.stdio[i] != i && dup2(plan.stdio[i], i) < 0) {
+        return LastErrno(absl::StrCat("dup2 stdio ", i));
+      }
+    }
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(console::Pty pty, console::OpenPty());
+  if (p.console_size) {
+    RETURN_IF_ERROR(console::SetSize(pty.master.get(), p.console_size->height,
+                                     p.console_size->width));
+  }
+  RETURN_IF_ERROR(sync::Send(plan.sync_fd, sync::Kind::kPty));
+  RETURN_IF_ERROR(console::SendFd(plan.sync_fd, pty.master.get(), "pty"));
+  return console::UseAsStdio(pty.slave.get());
+}
+
+absl::Status ReadyAndWait(const ChildPlan& plan) {
+  RETURN_IF_ERROR(sync::Send(plan.sync_fd, sync::Kind::kReady));
+  if (plan.fifo_fd < 0) return absl::OkStatus();
+  // Blocks until Start opens the fifo for reading.
+  std::string path = absl::StrCat("/proc/self/fd/", plan.fifo_fd);
+  UniqueFd fifo(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fifo) return LastErrno("open exec fifo");
+  if (write(fifo.get(), "0", 1) != 1) return LastErrno("write exec fifo");
+  return absl::OkStatus();
+}
+
+absl::Status ContainInit(const ChildPlan& plan) {
+  const spec::Spec& spec = *plan.spec;
+  STEP("wait for parent", WaitForGo(plan.sync_fd));
+  STEP("namespaces", namespaces::JoinAndUnshare(spec));
+  if (setsid() < 0) return LastErrno("setsid");
+  STEP("hostname", SetHostname(spec));
+  if (spec::HasNamespace(spec, "mount")) {
+    STEP("rootfs", ContainMountNs(spec));
+  } else if (chroot(spec.root->path.c_str()) != 0 || chdir("/") != 0) {
+    return LastErrno("chroot without a mount namespace");
+  }
+  STEP("sysctl", SetSysctls(spec));
+  STEP("stdio", SetupStdio(plan, *spec.process));
+  if (spec.process->oom_score_adj) {
+    STEP("oom_score_adj",
+         process::SetOomScoreAdj(*spec.process->oom_score_adj));
+  }
+  return FinalizeProcess(plan, *spec.process);
+}
+
+// exec into a running container: namespaces and cgroup are already joined.
+absl::Status ContainExec(const ChildPlan& plan) {
+  const spec::Process& p = *plan.spec->process;
+  if (!p.terminal && setsid() < 0) return LastErrno("setsid");
+  STEP("stdio", SetupStdio(plan, p));  // a terminal makes its own session
+  return FinalizeProcess(plan, p);
+}
+
+}  // namespace
+
+absl::Status FinalizeProcess(const ChildPlan& plan, const spec::Process& p) {
+  STEP("rlimits", process::SetRlimits(p.rlimits));
+  STEP("lsm", lsm::ApplyOnExec(p));
+  // Without no_new_privs loading a filter needs CAP_SYS_ADMIN: load it
+  // while the process has every capability (as runc does); the profile
+  // must then allow the few syscalls that follow. Otherwise: last.
+  bool early_seccomp = plan.seccomp && !p.no_new_privileges;
+  if (early_seccomp) STEP("seccomp", seccomp::Load(*plan.seccomp));
+  if (plan.caps) STEP("bounding set", capabilities::DropBounding(*plan.caps));
+  STEP("user", process::SetUser(p.user));
+  if (plan.caps) STEP("capabilities", capabilities::Apply(*plan.caps));
+  if (p.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    return LastErrno("no_new_privs");
+  }
+  if (p.user.umask) umask(*p.user.umask);
+  if (chdir(p.cwd.c_str()) != 0) return LastErrno("chdir " + p.cwd);
+  ASSIGN_OR_RETURN(std::string exe, process::FindExecutable(p.args[0], p.env));
+  STEP("close fds", process::CloseFdsExcept({plan.sync_fd, plan.fifo_fd}));
+  STEP("ready", ReadyAndWait(plan));
+  if (plan.seccomp && !early_seccomp) {
+    STEP("seccomp", seccomp::Load(*plan.seccomp));
+  }
+  return process::Exec(exe, p);
+}
+
+void RunChild(const ChildPlan& plan) {
+  absl::Status st = plan.exec_only ? ContainExec(plan) : ContainInit(plan);
+  // Only failures get here: a successful execve does not return.
+  sync::SendError(plan.sync_fd, "create", st);
+  // After "ready" the parent may be gone: say it on stderr too.
+  std::string line = absl::StrCat("crisp: ", st.message(), "\n");
+  (void)!write(2, line.data(), line.size());
+  _exit(127);
+}
+
+}  // namespace crisp::runtime

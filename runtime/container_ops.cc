@@ -1,0 +1,107 @@
+// Start, kill, delete, update and stats of a created container, from its
+// state dir.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/files.h"
+#include "common/status.h"
+#include "runtime/cgroups/cgroup.h"
+#include "runtime/container.h"
+#include "runtime/state.h"
+
+namespace crisp::runtime {
+namespace {
+
+absl::StatusOr<cgroups::Cgroup> OpenCgroup(const state::State& s) {
+  ASSIGN_OR_RETURN(cgroups::Layout layout, cgroups::DetectLayout());
+  return cgroups::Cgroup::Open({layout, s.cgroup_path, false});
+}
+
+// A pidfd of the init, only if it is still the recorded process: a signal
+// never reaches a recycled pid.
+absl::StatusOr<UniqueFd> InitPidfd(const state::State& s) {
+  UniqueFd fd(static_cast<int>(syscall(SYS_pidfd_open, s.init.pid, 0)));
+  if (!fd || !ProcessAlive(s.init)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("container ", s.id, " is not running"));
+  }
+  return fd;
+}
+
+}  // namespace
+
+absl::Status Start(const std::string& state_dir) {
+  ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
+  std::string fifo = state::FifoPath(state_dir);
+  UniqueFd fd(open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("container ", s.id, " is not in the created state"));
+  }
+  // The init opens the fifo for writing and writes one byte; it may die
+  // first, so poll with a liveness check instead of blocking.
+  for (;;) {
+    struct pollfd p = {fd.get(), POLLIN, 0};
+    int n = poll(&p, 1, 100);
+    char c;
+    if (n > 0 && (p.revents & POLLIN) && read(fd.get(), &c, 1) == 1) break;
+    if (!ProcessAlive(s.init)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("container ", s.id, " init exited before start"));
+    }
+  }
+  unlink(fifo.c_str());
+  return absl::OkStatus();
+}
+
+absl::Status Kill(const std::string& state_dir, int signal) {
+  ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
+  ASSIGN_OR_RETURN(UniqueFd pidfd, InitPidfd(s));
+  if (syscall(SYS_pidfd_send_signal, pidfd.get(), signal, nullptr, 0) != 0) {
+    return LastErrno(absl::StrCat("signal ", signal, " to container ", s.id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Delete(const std::string& state_dir, bool force) {
+  ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
+  std::string status = state::StatusOf(state_dir, s);
+  if (status == "running" && !force) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "container ", s.id, " is running: stop it or use --force"));
+  }
+  if (status != "stopped") {
+    auto pidfd = InitPidfd(s);
+    if (pidfd.ok()) {
+      syscall(SYS_pidfd_send_signal, pidfd->get(), SIGKILL, nullptr, 0);
+    }
+  }
+  ASSIGN_OR_RETURN(cgroups::Cgroup cg, OpenCgroup(s));
+  RETURN_IF_ERROR(cg.Destroy());
+  return RemoveAll(state_dir);
+}
+
+absl::Status Update(const std::string& state_dir,
+                    const spec::Resources& resources) {
+  ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
+  ASSIGN_OR_RETURN(cgroups::Cgroup cg, OpenCgroup(s));
+  return cg.Apply(resources);
+}
+
+absl::StatusOr<cgroups::Stats> ReadStats(const std::string& state_dir) {
+  ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
+  ASSIGN_OR_RETURN(cgroups::Cgroup cg, OpenCgroup(s));
+  return cg.ReadStats();
+}
+
+absl::StatusOr<std::vector<pid_t>> Processes(const std::string& state_dir) {
+  ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
+  ASSIGN_OR_RETURN(cgroups::Cgroup cg, OpenCgroup(s));
+  return cg.Processes();
+}
+
+}  // namespace crisp::runtime

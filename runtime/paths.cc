@@ -1,0 +1,56 @@
+#include "runtime/paths.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+
+namespace crisp::runtime::paths {
+
+absl::StatusOr<UniqueFd> OpenInRoot(int root, const std::string& path,
+                                    int flags) {
+  struct open_how how = {};
+  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  std::string rel = path.empty() ? "." : path;
+  int fd = static_cast<int>(
+      syscall(SYS_openat2, root, rel.c_str(), &how, sizeof(how)));
+  if (fd < 0) return LastErrno(absl::StrCat("open ", path, " in rootfs"));
+  return UniqueFd(fd);
+}
+
+absl::StatusOr<UniqueFd> CreateInRoot(int root, const std::string& path,
+                                      bool directory, mode_t mode) {
+  std::vector<std::string> parts =
+      absl::StrSplit(path, '/', absl::SkipEmpty());
+  ASSIGN_OR_RETURN(UniqueFd dir, OpenInRoot(root, "/", O_PATH | O_DIRECTORY));
+  std::string walked;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    bool leaf = i + 1 == parts.size();
+    walked += "/" + parts[i];
+    auto next = OpenInRoot(root, walked, O_PATH);
+    if (!next.ok() && absl::IsNotFound(next.status())) {
+      int rc = (leaf && !directory)
+                   ? mknodat(dir.get(), parts[i].c_str(), S_IFREG | 0644, 0)
+                   : mkdirat(dir.get(), parts[i].c_str(), mode);
+      if (rc != 0 && errno != EEXIST) {
+        return LastErrno(absl::StrCat("create ", walked, " in rootfs"));
+      }
+      next = OpenInRoot(root, walked, O_PATH);
+    }
+    if (!next.ok()) return next.status();
+    dir = std::move(*next);
+  }
+  return dir;
+}
+
+std::string FdPath(int fd) { return absl::StrCat("/proc/self/fd/", fd); }
+
+}  // namespace crisp::runtime::paths

@@ -1,0 +1,36 @@
+// The process part of the spec, applied in the child right before execve:
+// rlimits, oom_score_adj, user and groups, umask and cwd, the closing of
+// inherited fds and the executable lookup.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "runtime/spec/spec.h"
+
+namespace crisp::runtime::process {
+
+[[nodiscard]] absl::Status SetRlimits(const std::vector<spec::Rlimit>& limits);
+
+// Writes /proc/self/oom_score_adj. Where the node refuses the value (this
+// sandbox refuses any negative one), keeps the lowest value it allows,
+// logs a warning and succeeds: a container never fails over this.
+[[nodiscard]] absl::Status SetOomScoreAdj(int value);
+
+// setgroups + setresgid + setresuid, keeping capabilities across the uid
+// change so that capabilities::Apply can set the final sets.
+[[nodiscard]] absl::Status SetUser(const spec::User& user);
+
+// Closes every fd >= 3 except `keep` (which become close-on-exec).
+[[nodiscard]] absl::Status CloseFdsExcept(std::vector<int> keep);
+
+// args[0] looked up in the PATH of `env` (or "/bin:/usr/bin" defaults).
+[[nodiscard]] absl::StatusOr<std::string> FindExecutable(
+    const std::string& arg0, const std::vector<std::string>& env);
+
+// execve; returns only on failure.
+[[nodiscard]] absl::Status Exec(const std::string& path,
+                                const spec::Process& process);
+
+}  // namespace crisp::runtime::process

@@ -1,0 +1,69 @@
+#include "runtime/state.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/files.h"
+#include "common/status.h"
+
+namespace crisp::runtime::state {
+
+std::string FifoPath(const std::string& dir) { return dir + "/exec.fifo"; }
+
+absl::Status Save(const std::string& dir, const State& s) {
+  nlohmann::json j = {{"id", s.id},
+                      {"bundle", s.bundle},
+                      {"pid", s.init.pid},
+                      {"pidStartTime", s.init.start_time},
+                      {"cgroupPath", s.cgroup_path},
+                      {"created", s.created_ns},
+                      {"terminal", s.terminal},
+                      {"annotations", s.annotations}};
+  return WriteFileAtomic(dir + "/state.json", j.dump(), 0600);
+}
+
+absl::StatusOr<State> Load(const std::string& dir) {
+  auto text = ReadFile(dir + "/state.json");
+  if (!text.ok()) {
+    return absl::NotFoundError(absl::StrCat("container state ", dir,
+                                            ": ", text.status().message()));
+  }
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return absl::DataLossError(absl::StrCat(dir, "/state.json: not JSON"));
+  }
+  State s;
+  try {
+    s.id = j.at("id").get<std::string>();
+    s.bundle = j.at("bundle").get<std::string>();
+    s.init.pid = j.at("pid").get<pid_t>();
+    s.init.start_time = j.at("pidStartTime").get<uint64_t>();
+    s.cgroup_path = j.at("cgroupPath").get<std::string>();
+    s.created_ns = j.at("created").get<int64_t>();
+    s.terminal = j.value("terminal", false);
+    s.annotations =
+        j.value("annotations", std::map<std::string, std::string>{});
+  } catch (const nlohmann::json::exception& e) {
+    return absl::DataLossError(absl::StrCat(dir, "/state.json: ", e.what()));
+  }
+  return s;
+}
+
+std::string StatusOf(const std::string& dir, const State& s) {
+  if (!ProcessAlive(s.init)) return "stopped";
+  if (access(FifoPath(dir).c_str(), F_OK) == 0) return "created";
+  return "running";
+}
+
+nlohmann::json OciState(const std::string& dir, const State& s) {
+  std::string status = StatusOf(dir, s);
+  nlohmann::json j = {{"ociVersion", "1.2.0"},
+                      {"id", s.id},
+                      {"status", status},
+                      {"bundle", s.bundle},
+                      {"annotations", s.annotations}};
+  if (status != "stopped") j["pid"] = s.init.pid;
+  return j;
+}
+
+}  // namespace crisp::runtime::state
