@@ -1,0 +1,29 @@
+// The record a monitor leaves when its container's init exits:
+// <dir>/exit.json, written atomically. crispd reads it (also after its own
+// restart) to fill ContainerStatus.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace crisp::runtime::monitor {
+
+struct ExitStatus {
+  int exit_code = 0;       // 128+signal when killed, as shells report
+  int signal = 0;          // the killing signal, 0 when it exited
+  bool oom_killed = false;  // the cgroup counted an OOM kill
+  int64_t started_at = 0;   // unix nanos
+  int64_t finished_at = 0;  // unix nanos
+};
+
+std::string ExitStatusPath(const std::string& dir);
+[[nodiscard]] absl::Status WriteExitStatus(const std::string& dir,
+                                           const ExitStatus& status);
+// NotFound while the container has not exited.
+[[nodiscard]] absl::StatusOr<ExitStatus> ReadExitStatus(const std::string& dir);
+// From a waitpid status.
+ExitStatus FromWaitStatus(int wait_status);
+
+}  // namespace crisp::runtime::monitor

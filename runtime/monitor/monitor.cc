@@ -1,0 +1,134 @@
+#include "runtime/monitor/monitor.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/files.h"
+#include "common/status.h"
+#include "runtime/console.h"
+#include "runtime/monitor/exit_status.h"
+#include "runtime/spec/json.h"
+
+namespace crisp::runtime::monitor {
+namespace {
+
+absl::StatusOr<std::pair<UniqueFd, UniqueFd>> Pipe() {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return LastErrno("pipe2");
+  return std::make_pair(UniqueFd(fds[0]), UniqueFd(fds[1]));
+}
+
+void SetNonBlocking(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+}  // namespace
+
+absl::Status Monitor::OpenStdio(CreateRequest& req) {
+  if (req.spec.process->terminal) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto out, Pipe());
+  ASSIGN_OR_RETURN(auto err, Pipe());
+  stdout_r_ = std::move(out.first);
+  stderr_r_ = std::move(err.first);
+  req.stdio[1] = out.second.Release();
+  req.stdio[2] = err.second.Release();
+  if (o_.stdin_open) {
+    ASSIGN_OR_RETURN(auto in, Pipe());
+    stdin_w_ = std::move(in.second);
+    req.stdio[0] = in.first.Release();
+  } else {
+    req.stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Monitor::Create() {
+  CreateRequest req;
+  req.id = o_.id;
+  req.bundle = o_.bundle;
+  req.state_dir = o_.dir + "/state";
+  req.wait_for_start = !o_.start;
+  ASSIGN_OR_RETURN(req.spec, spec::LoadBundle(o_.bundle));
+  RETURN_IF_ERROR(log_.Open());
+  RETURN_IF_ERROR(OpenStdio(req));
+  auto created = runtime::Create(req);
+  for (int fd : req.stdio) close(fd);  // the init holds its ends now
+  if (!created.ok()) return created.status();
+  created_ = std::move(*created);
+  if (created_.pty_master) stdout_r_ = std::move(created_.pty_master);
+  for (int fd : {stdout_r_.get(), stderr_r_.get(), stdin_w_.get()}) {
+    if (fd >= 0) SetNonBlocking(fd);
+  }
+  started_at_ = NowUnixNanos();
+  ASSIGN_OR_RETURN(listen_, Listen(o_.dir + "/attach.sock"));
+  return WriteFileAtomic(o_.dir + "/monitor.pid",
+                         absl::StrCat(getpid(), " ", *ProcessStartTime(getpid())));
+}
+
+void Monitor::Broadcast(FrameType type, absl::string_view data) {
+  std::string frame = EncodeFrame(type, data);
+  for (Client& c : clients_) {
+    (void)!send(c.fd.get(), frame.data(), frame.size(), MSG_NOSIGNAL);
+  }
+}
+
+// Reads what is there; false at EOF or error.
+bool Monitor::PumpOutput(int fd, bool is_stderr) {
+  static char buf[32 * 1024];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return true;
+    if (n <= 0) return false;  // EOF; EIO on a pty whose slave closed
+    log_.Write(is_stderr, absl::string_view(buf, n));
+    Broadcast(is_stderr ? FrameType::kStderr : FrameType::kStdout,
+              absl::string_view(buf, n));
+  }
+}
+
+void Monitor::Accept() {
+  int fd = accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+  if (fd >= 0) clients_.push_back({UniqueFd(fd), FrameReader()});
+}
+
+// Handles a client's frames; false when it hung up.
+bool Monitor::ServeClient(Client& c) {
+  char buf[4096];
+  ssize_t n = read(c.fd.get(), buf, sizeof(buf));
+  if (n <= 0) return false;
+  c.reader.Append(absl::string_view(buf, n));
+  auto frames = c.reader.Take();
+  if (!frames.ok()) return false;
+  bool terminal = !stderr_r_;  // the pty master carries stdin and output
+  for (const Frame& f : *frames) {
+    if (f.type == FrameType::kStdin) {
+      int target = terminal ? stdout_r_.get() : stdin_w_.get();
+      if (target >= 0) {
+        (void)!write(target, f.payload.data(), f.payload.size());
+      }
+    } else if (f.type == FrameType::kCloseStdin) {
+      stdin_w_.Reset();
+    } else if (f.type == FrameType::kResize && terminal) {
+      std::vector<std::string> rc = absl::StrSplit(f.payload, ' ');
+      unsigned rows = 0, cols = 0;
+      if (rc.size() == 2 && absl::SimpleAtoi(rc[0], &rows) &&
+          absl::SimpleAtoi(rc[1], &cols)) {
+        (void)console::SetSize(stdout_r_.get(), rows, cols);
+      }
+    } else if (f.type == FrameType::kReopenLog) {
+      (void)log_.Open();
+    }
+  }
+  return true;
+}
+
+}  // namespace crisp::runtime::monitor

@@ -1,0 +1,65 @@
+// crisp-monitor's core: creates one container through the library, holds
+// its stdio (pipes, or the pty of a terminal container), writes the CRI
+// log, serves the attach socket, reaps the init and records its exit.
+//
+// Files in the container dir (--dir):
+//   state/          the runtime state dir (state.json, exec.fifo)
+//   attach.sock     the attach socket (attach.h)
+//   monitor.pid     "<pid> <start time>" of the monitor
+//   exit.json       the exit record (exit_status.h), written last
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/unique_fd.h"
+#include "runtime/container.h"
+#include "runtime/monitor/attach.h"
+#include "runtime/monitor/cri_log.h"
+
+namespace crisp::runtime::monitor {
+
+struct MonitorOptions {
+  std::string id;
+  std::string bundle;
+  std::string dir;
+  std::string log_path;
+  size_t max_line = 16 * 1024;
+  bool stdin_open = false;   // keep a stdin pipe for attach clients
+  bool start = false;        // exec at once instead of waiting for Start
+};
+
+class Monitor {
+ public:
+  explicit Monitor(MonitorOptions o)
+      : o_(std::move(o)), log_(o_.log_path, o_.max_line) {}
+  // Creates the container (held at its exec fifo unless options.start).
+  [[nodiscard]] absl::Status Create();
+  pid_t init_pid() const { return created_.init.pid; }
+  // Serves until the init exits, then writes exit.json.
+  [[nodiscard]] absl::Status Run();
+
+ private:
+  struct Client {
+    UniqueFd fd;
+    FrameReader reader;
+  };
+  [[nodiscard]] absl::Status OpenStdio(CreateRequest& req);
+  bool PumpOutput(int fd, bool is_stderr);
+  void Broadcast(FrameType type, absl::string_view data);
+  void Accept();
+  bool ServeClient(Client& c);
+  void Drain();
+  [[nodiscard]] absl::Status Finish(int wait_status);
+
+  MonitorOptions o_;
+  CriLog log_;
+  Created created_;
+  UniqueFd stdin_w_, stdout_r_, stderr_r_;  // or stdout_r_ = pty master
+  UniqueFd listen_, signals_;
+  std::vector<Client> clients_;
+  int64_t started_at_ = 0;
+};
+
+}  // namespace crisp::runtime::monitor

@@ -1,0 +1,102 @@
+// The monitor's event loop: output pipes, attach clients, signals (SIGCHLD
+// reaps, SIGUSR1 reopens the log), until the init exits.
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/process.h"
+#include "common/status.h"
+#include "runtime/monitor/exit_status.h"
+#include "runtime/monitor/monitor.h"
+
+namespace crisp::runtime::monitor {
+namespace {
+
+absl::StatusOr<UniqueFd> BlockSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGCHLD, SIGUSR1, SIGTERM, SIGINT, SIGHUP, SIGPIPE}) {
+    sigaddset(&set, s);
+  }
+  if (sigprocmask(SIG_BLOCK, &set, nullptr) != 0) {
+    return LastErrno("sigprocmask");
+  }
+  sigdelset(&set, SIGPIPE);
+  UniqueFd fd(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!fd) return LastErrno("signalfd");
+  return fd;
+}
+
+}  // namespace
+
+// Reads what the container's processes still had to say, for a moment.
+void Monitor::Drain() {
+  for (int round = 0; round < 5; ++round) {
+    bool open = false;
+    for (auto* fd : {&stdout_r_, &stderr_r_}) {
+      if (!*fd) continue;
+      if (!PumpOutput(fd->get(), fd == &stderr_r_)) {
+        fd->Reset();
+      } else {
+        open = true;
+      }
+    }
+    if (!open) break;
+    usleep(20000);
+  }
+  log_.Flush();
+}
+
+absl::Status Monitor::Finish(int wait_status) {
+  Drain();
+  ExitStatus s = FromWaitStatus(wait_status);
+  s.started_at = started_at_;
+  s.finished_at = NowUnixNanos();
+  auto stats = runtime::ReadStats(o_.dir + "/state");
+  s.oom_killed = stats.ok() && stats->oom_kills > 0;
+  RETURN_IF_ERROR(WriteExitStatus(o_.dir, s));
+  Broadcast(FrameType::kExit, absl::StrCat(s.exit_code));
+  unlink((o_.dir + "/attach.sock").c_str());
+  return absl::OkStatus();
+}
+
+absl::Status Monitor::Run() {
+  ASSIGN_OR_RETURN(signals_, BlockSignals());
+  for (;;) {
+    std::vector<pollfd> fds = {{signals_.get(), POLLIN, 0},
+                               {listen_.get(), POLLIN, 0},
+                               {stdout_r_.get(), POLLIN, 0},
+                               {stderr_r_.get(), POLLIN, 0}};
+    for (Client& c : clients_) fds.push_back({c.fd.get(), POLLIN, 0});
+    if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
+      return LastErrno("poll");
+    }
+    if (fds[2].revents && !PumpOutput(stdout_r_.get(), false)) {
+      stdout_r_.Reset();
+    }
+    if (fds[3].revents && !PumpOutput(stderr_r_.get(), true)) {
+      stderr_r_.Reset();
+    }
+    if (fds[1].revents) Accept();
+    for (size_t i = clients_.size(); i-- > 0;) {
+      if (fds[4 + i].revents && !ServeClient(clients_[i])) {
+        clients_.erase(clients_.begin() + static_cast<long>(i));
+      }
+    }
+    if (!fds[0].revents) continue;
+    signalfd_siginfo si;
+    while (read(signals_.get(), &si, sizeof(si)) == sizeof(si)) {
+      if (si.ssi_signo == SIGUSR1) (void)log_.Open();
+    }
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      if (pid == created_.init.pid) return Finish(status);
+    }
+  }
+}
+
+}  // namespace crisp::runtime::monitor
