@@ -66,8 +66,9 @@ absl::Status ValidateSysctl(const Spec& spec) {
     } else {
       return Invalid(field, "not a namespaced sysctl");
     }
-    if (!HasNamespace(spec, ns) || !NamespacePath(spec, ns).empty()) {
-      return Invalid(field, absl::StrCat("needs a new ", ns, " namespace"));
+    // New or joined (a pod's), but never the host's.
+    if (!HasNamespace(spec, ns)) {
+      return Invalid(field, absl::StrCat("needs a ", ns, " namespace"));
     }
   }
   return absl::OkStatus();

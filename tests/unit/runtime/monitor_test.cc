@@ -1,0 +1,69 @@
+#include <stdlib.h>
+
+#include "common/files.h"
+#include "gtest/gtest.h"
+#include "runtime/monitor/attach.h"
+#include "runtime/monitor/cri_log.h"
+#include "runtime/monitor/exit_status.h"
+
+namespace crisp::runtime::monitor {
+namespace {
+
+TEST(CriLogTest, TimestampIsRfc3339Nano) {
+  EXPECT_EQ(Rfc3339Nano(0), "1970-01-01T00:00:00.000000000Z");
+  EXPECT_EQ(Rfc3339Nano(1700000000123456789LL),
+            "2023-11-14T22:13:20.123456789Z");
+}
+
+TEST(CriLogTest, FullAndPartialLines) {
+  LineSplitter s("stdout", 4);
+  EXPECT_EQ(s.Feed("ab\ncd", "T"), "T stdout F ab\n");
+  EXPECT_EQ(s.Feed("ef\n", "T"), "T stdout F cdef\n");  // exactly full
+  EXPECT_EQ(s.Feed("wxyz\n", "T"), "T stdout F wxyz\n");
+  EXPECT_EQ(s.Feed("123456789", "T"), "T stdout P 1234\nT stdout P 5678\n");
+  EXPECT_EQ(s.Flush("T"), "T stdout P 9\n");
+  EXPECT_EQ(s.Flush("T"), "");
+}
+
+TEST(AttachTest, FramesRoundTripAcrossReads) {
+  std::string wire = EncodeFrame(FrameType::kStdin, "hello") +
+                     EncodeFrame(FrameType::kResize, "24 80");
+  FrameReader r;
+  r.Append(wire.substr(0, 7));
+  auto first = r.Take();
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->empty());
+  r.Append(wire.substr(7));
+  auto frames = r.Take();
+  ASSERT_TRUE(frames.ok());
+  ASSERT_EQ(frames->size(), 2u);
+  EXPECT_EQ((*frames)[0].type, FrameType::kStdin);
+  EXPECT_EQ((*frames)[0].payload, "hello");
+  EXPECT_EQ((*frames)[1].payload, "24 80");
+  FrameReader big;
+  big.Append(std::string("\x01\x7f\xff\xff\xff", 5));
+  EXPECT_FALSE(big.Take().ok());
+}
+
+TEST(ExitStatusTest, WrittenAtomicallyAndReadBack) {
+  char tmpl[] = "/tmp/crisp-exit-test-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  EXPECT_FALSE(ReadExitStatus(tmpl).ok());
+  ExitStatus s = FromWaitStatus(9);  // killed by SIGKILL
+  EXPECT_EQ(s.signal, 9);
+  EXPECT_EQ(s.exit_code, 137);
+  s.oom_killed = true;
+  s.finished_at = 42;
+  ASSERT_TRUE(WriteExitStatus(tmpl, s).ok());
+  auto back = ReadExitStatus(tmpl);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->exit_code, 137);
+  EXPECT_EQ(back->signal, 9);
+  EXPECT_TRUE(back->oom_killed);
+  EXPECT_EQ(back->finished_at, 42);
+  EXPECT_EQ(FromWaitStatus(3 << 8).exit_code, 3);
+  (void)RemoveAll(tmpl);
+}
+
+}  // namespace
+}  // namespace crisp::runtime::monitor
