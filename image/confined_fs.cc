@@ -67,8 +67,10 @@ absl::StatusOr<UniqueFd> ConfinedRoot::OpenDir(
     std::string prefix = JoinPath(components, i + 1);
     UniqueFd next(OpenAt2(fd_.get(), prefix, O_PATH | O_DIRECTORY));
     if (!next && errno == ENOENT && components[i] != "..") {
-      if (::mkdirat(parent.get(), components[i].c_str(), 0755) != 0 &&
-          errno != EEXIST) {
+      if (::mkdirat(parent.get(), components[i].c_str(), 0755) == 0) {
+        // 0755 whatever crispd's umask is.
+        ::fchmodat(parent.get(), components[i].c_str(), 0755, 0);
+      } else if (errno != EEXIST) {
         return crisp::LastErrno("mkdir " + prefix);
       }
       next.Reset(OpenAt2(fd_.get(), prefix, O_PATH | O_DIRECTORY));

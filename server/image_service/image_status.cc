@@ -1,3 +1,4 @@
+#include "nlohmann/json.hpp"
 #include "server/grpc_status.h"
 #include "server/image_service/image_service.h"
 #include "server/rpc_log.h"
@@ -18,7 +19,11 @@ grpc::Status ImageService::ImageStatus(grpc::ServerContext*,
     if (req->verbose()) {
       auto config = deps_.images->ConfigJson(img);
       if (!config.ok()) return ToGrpcStatus(config.status());
-      (*resp->mutable_info())["info"] = *config;
+      // As containerd: {"chainID": ..., "imageSpec": <OCI image config>}.
+      nlohmann::json info = {
+          {"chainID", img.layers.empty() ? "" : img.layers.back().chain_id},
+          {"imageSpec", nlohmann::json::parse(*config, nullptr, false)}};
+      (*resp->mutable_info())["info"] = info.dump();
     }
     return grpc::Status::OK;
   });

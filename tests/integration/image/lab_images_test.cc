@@ -30,7 +30,8 @@ class LabImagesTest : public ImageTest {
     std::string id;
     grpc::Status s = Pull(Lab(repo_tag), &id);
     ASSERT_TRUE(s.ok()) << s.error_message();
-    auto config = nlohmann::json::parse(Status(id, true).info().at("info"));
+    auto info = nlohmann::json::parse(Status(id, true).info().at("info"));
+    const auto& config = info["imageSpec"];
     std::vector<std::string> diff_ids = config["rootfs"]["diff_ids"];
     std::vector<std::string> chain = image::ChainIds(diff_ids);
     std::string lower;

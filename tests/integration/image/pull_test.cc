@@ -62,8 +62,9 @@ TEST_F(PullTest, StatusVerboseGivesTheImageConfig) {
   ASSERT_TRUE(Pull(busybox(), &id).ok());
   v1::ImageStatusResponse resp = Status(busybox(), /*verbose=*/true);
   ASSERT_TRUE(resp.info().contains("info"));
-  auto config = nlohmann::json::parse(resp.info().at("info"));
-  EXPECT_TRUE(config.contains("rootfs"));
+  auto info = nlohmann::json::parse(resp.info().at("info"));
+  EXPECT_TRUE(info["imageSpec"].contains("rootfs"));
+  EXPECT_THAT(info.value("chainID", ""), ::testing::StartsWith("sha256:"));
 }
 
 TEST_F(PullTest, StatusOfAnAbsentImageIsEmptyNotAnError) {
