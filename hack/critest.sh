@@ -35,4 +35,4 @@ for _ in $(seq 100); do
 done
 
 "$critest" -runtime-endpoint "unix://$dir/crisp.sock" \
-  -image-endpoint "unix://$dir/crisp.sock" -parallel 1 "$@"
+  -image-endpoint "unix://$dir/crisp.sock" "$@"
