@@ -34,7 +34,7 @@ bash hack/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 echo "== build (clang, ASan+UBSan) and run unit tests"
 CC=clang CXX=clang++ bash hack/build.sh build-sanitize \
-  -DCMAKE_BUILD_TYPE=Debug -DCRISP_SANITIZE=ON
+  -DCMAKE_BUILD_TYPE=Debug -DCRISP_SANITIZE=ON -DCRISP_INTEGRATION_TESTS=OFF
 (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -L unit -j2)
 echo "test.sh: all tests passed"
