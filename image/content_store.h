@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "common/unique_fd.h"
 #include "image/digester.h"
+#include "image/inflight.h"
 
 namespace crisp::image {
 
@@ -67,9 +68,12 @@ class ContentStore {
   [[nodiscard]] absl::Status Delete(absl::string_view digest);
 
   const std::string& root() const { return root_; }
+  // Downloads in progress by digest: two pulls sharing a layer fetch it once.
+  InFlight& ingests() { return ingests_; }
 
  private:
   std::string root_;
+  InFlight ingests_;
 };
 
 }  // namespace crisp::image

@@ -54,8 +54,11 @@ absl::Status Pipeline::Run() {
   absl::Status status;
   for (size_t i = 0; i < layers_.size() && status.ok(); ++i) {
     status = WaitPresent(i);
-    if (status.ok() && !deps_.snapshots->Exists(layers_[i].chain_id)) {
-      status = Unpack(layers_[i]);
+    if (status.ok()) {
+      const ImageLayer& l = layers_[i];
+      status = deps_.snapshots->unpacks().Run(
+          l.chain_id, [&] { return deps_.snapshots->Exists(l.chain_id); },
+          [&] { return Unpack(l); });
     }
     if (!status.ok()) {
       absl::MutexLock lock(&mu_);
@@ -121,10 +124,14 @@ absl::Status Pipeline::Unpack(const ImageLayer& layer) {
 
 absl::Status FetchToStore(RegistrySession* session, ContentStore* content,
                           const std::string& digest, int64_t size) {
-  if (content->Has(digest, size)) return absl::OkStatus();
-  ASSIGN_OR_RETURN(auto writer, content->Writer(digest, size));
-  RETURN_IF_ERROR(session->FetchBlob({"", digest, size, {}}, writer.get()));
-  return writer->Commit();
+  return content->ingests().Run(
+      digest, [&] { return content->Has(digest, size); },
+      [&]() -> absl::Status {
+        ASSIGN_OR_RETURN(auto writer, content->Writer(digest, size));
+        RETURN_IF_ERROR(
+            session->FetchBlob({"", digest, size, {}}, writer.get()));
+        return writer->Commit();
+      });
 }
 
 absl::Status BringUpLayers(const LayerPipelineDeps& deps,

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "image/inflight.h"
 
 namespace crisp::image {
 
@@ -39,9 +40,13 @@ class SnapshotStore {
   [[nodiscard]] absl::Status Remove(absl::string_view chain_id);
 
   const std::string& dir() const { return dir_; }
+  // Unpacks in progress by chain id: two pulls sharing a layer unpack it
+  // once.
+  InFlight& unpacks() { return unpacks_; }
 
  private:
   std::string dir_;
+  InFlight unpacks_;
 };
 
 }  // namespace crisp::image

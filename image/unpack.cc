@@ -23,6 +23,7 @@ namespace {
 
 constexpr char kWhiteoutPrefix[] = ".wh.";
 constexpr char kOpaqueMarker[] = ".wh..wh..opq";
+constexpr char kAufsMetaPrefix[] = ".wh..wh.";
 
 struct DirTime {
   std::vector<std::string> path;
@@ -126,6 +127,9 @@ absl::Status Applier::ApplyNamed(archive_entry* e, int dir,
     }
     return absl::OkStatus();
   }
+  // Other ".wh..wh." names are AUFS bookkeeping (".wh..wh.plnk"), not
+  // files; containerd skips them too.
+  if (absl::StartsWith(name, kAufsMetaPrefix)) return absl::OkStatus();
   if (absl::StartsWith(name, kWhiteoutPrefix)) {
     return Whiteout(dir, name.substr(sizeof kWhiteoutPrefix - 1));
   }

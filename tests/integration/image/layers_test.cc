@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "image/digester.h"
@@ -91,6 +93,34 @@ TEST_F(LayersTest, ImagesShareSnapshotsOfCommonLayers) {
   ASSERT_TRUE(Remove(a).ok());
   EXPECT_THAT(Entries(SnapshotsDir()), SizeIs(3));
   EXPECT_TRUE(Status(b).has_image());
+}
+
+TEST_F(LayersTest, ConcurrentPullsOfImagesSharingLayers) {
+  std::vector<std::string> base;
+  for (int i = 0; i < 3; ++i) {
+    base.push_back(BuildTar({{.path = "big" + std::to_string(i),
+                              .content = std::string(3 << 20, 'a' + i)}}));
+  }
+  for (int i = 0; i < 4; ++i) {
+    PushSpec spec{.tars = base};
+    spec.tars.push_back(BuildTar({{.path = "own" + std::to_string(i)}}));
+    Push("crisp/shared-" + std::to_string(i), spec);
+  }
+  std::vector<std::thread> threads;
+  std::vector<grpc::Status> statuses(4);
+  std::vector<std::string> ids(4);
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      statuses[i] = Pull(Ref("crisp/shared-" + std::to_string(i)), &ids[i]);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(statuses[i].ok()) << statuses[i].error_message();
+    EXPECT_TRUE(Status(ids[i]).has_image());
+  }
+  EXPECT_THAT(Entries(SnapshotsDir()), SizeIs(3 + 4));
+  EXPECT_THAT(List(), SizeIs(4));
 }
 
 TEST_F(LayersTest, HostileLayerChangesNothingOutsideTheSnapshot) {

@@ -1,0 +1,58 @@
+#include "image/inflight.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace crisp::image {
+namespace {
+
+TEST(InFlightTest, ConcurrentCallersForOneKeyRunTheWorkOnce) {
+  InFlight inflight;
+  std::atomic<int> runs{0};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      absl::Status s = inflight.Run(
+          "k", [&] { return done.load(); },
+          [&] {
+            ++runs;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            done = true;
+            return absl::OkStatus();
+          });
+      EXPECT_TRUE(s.ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(runs.load(), 1);
+}
+
+TEST(InFlightTest, AFailedRunLetsTheNextCallerTry) {
+  InFlight inflight;
+  int runs = 0;
+  auto fail = [&] {
+    ++runs;
+    return absl::UnavailableError("no");
+  };
+  EXPECT_FALSE(inflight
+                   .Run(
+                       "k", [] { return false; }, fail)
+                   .ok());
+  EXPECT_FALSE(inflight
+                   .Run(
+                       "k", [] { return false; }, fail)
+                   .ok());
+  EXPECT_EQ(runs, 2);
+  EXPECT_TRUE(inflight
+                  .Run(
+                      "k", [] { return true; }, fail)
+                  .ok());
+  EXPECT_EQ(runs, 2);
+}
+
+}  // namespace
+}  // namespace crisp::image
