@@ -1,6 +1,7 @@
 // The recipe of a container's init, from clone to execve. Each step returns
 // on failure; RunChild reports the failing step and status to the parent.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -120,18 +121,29 @@ absl::Status ReadyAndWait(const ChildPlan& plan) {
   return absl::OkStatus();
 }
 
+// In a new user namespace the init starts as the overflow uid; files it
+// creates (mount points, device nodes) must belong to the container's root.
+absl::Status BecomeRoot() {
+  if (setresgid(0, 0, 0) != 0) return LastErrno("setresgid 0 in user ns");
+  if (setresuid(0, 0, 0) != 0) return LastErrno("setresuid 0 in user ns");
+  return absl::OkStatus();
+}
+
 absl::Status ContainInit(const ChildPlan& plan) {
   const spec::Spec& spec = *plan.spec;
   STEP("wait for parent", WaitForGo(plan.sync_fd));
   STEP("namespaces", namespaces::JoinAndUnshare(spec));
+  if (spec::HasNamespace(spec, "user")) STEP("user namespace", BecomeRoot());
   if (setsid() < 0) return LastErrno("setsid");
   STEP("hostname", SetHostname(spec));
+  // Through the host's /proc, which shows the new ipc/net namespaces; the
+  // container's /proc/sys is read-only once the rootfs is done.
+  STEP("sysctl", SetSysctls(spec));
   if (spec::HasNamespace(spec, "mount")) {
     STEP("rootfs", ContainMountNs(spec));
   } else if (chroot(spec.root->path.c_str()) != 0 || chdir("/") != 0) {
     return LastErrno("chroot without a mount namespace");
   }
-  STEP("sysctl", SetSysctls(spec));
   STEP("stdio", SetupStdio(plan, *spec.process));
   if (spec.process->oom_score_adj) {
     STEP("oom_score_adj",
@@ -176,6 +188,11 @@ absl::Status FinalizeProcess(const ChildPlan& plan, const spec::Process& p) {
 }
 
 void RunChild(const ChildPlan& plan) {
+  // The parent (a monitor) may block signals for its signalfd; the
+  // container starts with none blocked.
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   absl::Status st = plan.exec_only ? ContainExec(plan) : ContainInit(plan);
   // Only failures get here: a successful execve does not return.
   sync::SendError(plan.sync_fd, "create", st);

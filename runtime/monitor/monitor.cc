@@ -59,6 +59,7 @@ absl::Status Monitor::Create() {
   req.wait_for_start = !o_.start;
   ASSIGN_OR_RETURN(req.spec, spec::LoadBundle(o_.bundle));
   RETURN_IF_ERROR(log_.Open());
+  RETURN_IF_ERROR(BlockSignalsEarly());  // before the init can exit
   RETURN_IF_ERROR(OpenStdio(req));
   auto created = runtime::Create(req);
   for (int fd : req.stdio) close(fd);  // the init holds its ends now
@@ -96,7 +97,8 @@ bool Monitor::PumpOutput(int fd, bool is_stderr) {
 }
 
 void Monitor::Accept() {
-  int fd = accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+  int fd = accept4(listen_.get(), nullptr, nullptr,
+                   SOCK_CLOEXEC | SOCK_NONBLOCK);
   if (fd >= 0) clients_.push_back({UniqueFd(fd), FrameReader()});
 }
 
@@ -104,6 +106,7 @@ void Monitor::Accept() {
 bool Monitor::ServeClient(Client& c) {
   char buf[4096];
   ssize_t n = read(c.fd.get(), buf, sizeof(buf));
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
   if (n <= 0) return false;
   c.reader.Append(absl::string_view(buf, n));
   auto frames = c.reader.Take();

@@ -46,6 +46,7 @@ class Monitor {
     FrameReader reader;
   };
   [[nodiscard]] absl::Status OpenStdio(CreateRequest& req);
+  [[nodiscard]] absl::Status BlockSignalsEarly();
   bool PumpOutput(int fd, bool is_stderr);
   void Broadcast(FrameType type, absl::string_view data);
   void Accept();

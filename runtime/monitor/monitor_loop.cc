@@ -63,9 +63,23 @@ absl::Status Monitor::Finish(int wait_status) {
   return absl::OkStatus();
 }
 
-absl::Status Monitor::Run() {
+absl::Status Monitor::BlockSignalsEarly() {
   ASSIGN_OR_RETURN(signals_, BlockSignals());
+  return absl::OkStatus();
+}
+
+absl::Status Monitor::Run() {
+  // SIGCHLD may have come before the loop: reap once before waiting.
+  bool check = true;
   for (;;) {
+    if (check) {
+      int status = 0;
+      pid_t pid;
+      while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (pid == created_.init.pid) return Finish(status);
+      }
+      check = false;
+    }
     std::vector<pollfd> fds = {{signals_.get(), POLLIN, 0},
                                {listen_.get(), POLLIN, 0},
                                {stdout_r_.get(), POLLIN, 0},
@@ -80,21 +94,17 @@ absl::Status Monitor::Run() {
     if (fds[3].revents && !PumpOutput(stderr_r_.get(), true)) {
       stderr_r_.Reset();
     }
-    if (fds[1].revents) Accept();
-    for (size_t i = clients_.size(); i-- > 0;) {
+    for (size_t i = fds.size() - 4; i-- > 0;) {  // the polled clients
       if (fds[4 + i].revents && !ServeClient(clients_[i])) {
         clients_.erase(clients_.begin() + static_cast<long>(i));
       }
     }
+    if (fds[1].revents) Accept();
     if (!fds[0].revents) continue;
     signalfd_siginfo si;
     while (read(signals_.get(), &si, sizeof(si)) == sizeof(si)) {
       if (si.ssi_signo == SIGUSR1) (void)log_.Open();
-    }
-    int status = 0;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-      if (pid == created_.init.pid) return Finish(status);
+      if (si.ssi_signo == SIGCHLD) check = true;
     }
   }
 }

@@ -1,0 +1,55 @@
+// Resource limits enforced by the cgroup (memory with OOM reported, pids),
+// stats that move under load, and update of a running container.
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/files.h"
+#include "gmock/gmock.h"
+#include "runtime/container.h"
+#include "tests/integration/runtime/harness.h"
+
+namespace crisp::runtime::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+using CgroupsTest = RuntimeTest;
+
+TEST_F(CgroupsTest, PidsLimitIsEnforced) {
+  spec::Spec s = BaseSpec({"sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do "
+                                       "sleep 2 & done; wait; echo end"});
+  s.linux->resources->pids = spec::Pids{4};
+  auto r = RunContainer(Id("pids"), s);
+  EXPECT_THAT(r.err, HasSubstr("fork"));
+}
+
+TEST_F(CgroupsTest, StatsMoveUnderLoadAndUpdateApplies) {
+  std::string id = Id("stats");
+  std::string bundle = WriteBundle(
+      id, BaseSpec({"sh", "-c", "while :; do :; done"}));
+  ASSERT_EQ(Runtime({"create", "--bundle", bundle, id}).exit_code, 0);
+  ASSERT_EQ(Runtime({"start", id}).exit_code, 0);
+  auto first = runtime::ReadStats(StateDir(id));
+  ASSERT_TRUE(first.ok()) << first.status();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto second = runtime::ReadStats(StateDir(id));
+  ASSERT_TRUE(second.ok());
+  EXPECT_GT(second->cpu_usage_ns, first->cpu_usage_ns + 50 * 1000 * 1000);
+  EXPECT_GT(second->memory_usage, 0u);
+  EXPECT_EQ(second->pids, 1u);
+  auto r = Runtime({"update", "--pids-limit", "7", "--memory", "50000000", id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(*ReadFile(absl::StrCat("/sys/fs/cgroup/pids/crisp/", id,
+                                   "/pids.max")),
+            "7\n");
+  EXPECT_EQ(*ReadFile(absl::StrCat("/sys/fs/cgroup/memory/crisp/", id,
+                                   "/memory.limit_in_bytes")),
+            "49999872\n");  // rounded down to pages
+  EXPECT_EQ(Runtime({"delete", "--force", id}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace crisp::runtime::testing

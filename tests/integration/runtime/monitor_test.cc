@@ -1,0 +1,144 @@
+// crisp-monitor: detached from its starter, CRI log file, attach socket,
+// exit record with OOM kill, and the runtime's start through the library.
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/files.h"
+#include "gmock/gmock.h"
+#include "runtime/console.h"
+#include "runtime/container.h"
+#include "runtime/monitor/attach.h"
+#include "runtime/monitor/exit_status.h"
+#include "tests/integration/runtime/harness.h"
+
+namespace crisp::runtime::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+class MonitorTest : public RuntimeTest {
+ protected:
+  void TearDown() override {
+    for (const std::string& dir : dirs_) {
+      auto pid = ReadFile(dir + "/monitor.pid");
+      int p = 0;
+      if (pid.ok() && absl::SimpleAtoi(pid->substr(0, pid->find(' ')), &p)) {
+        kill(p, SIGKILL);
+      }
+      (void)runtime::Delete(dir + "/state", true);
+    }
+    RuntimeTest::TearDown();
+  }
+  // Starts a monitor for `spec`; returns its container dir.
+  std::string StartMonitor(const std::string& id, const spec::Spec& spec,
+                           std::vector<std::string> extra = {}) {
+    std::string dir = WriteBundle(id, spec);
+    dirs_.push_back(dir);
+    std::vector<std::string> argv = {CRISP_MONITOR_BIN, "--id", id, "--dir",
+                                     dir, "--log-path", dir + "/ctr.log"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto r = RunCommand(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("ok "));
+    return dir;
+  }
+  absl::StatusOr<monitor::ExitStatus> WaitExit(const std::string& dir) {
+    for (int i = 0; i < 200; ++i) {
+      auto s = monitor::ReadExitStatus(dir);
+      if (s.ok()) return s;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return absl::DeadlineExceededError("no exit.json");
+  }
+  std::vector<std::string> dirs_;
+};
+
+TEST_F(MonitorTest, WritesCriLogAndExitStatusAfterItsStarterExits) {
+  std::string id = Id("mon");
+  std::string dir = StartMonitor(
+      id, BaseSpec({"sh", "-c", "echo out1; echo err1 >&2; exit 5"}),
+      {"--start"});
+  auto s = WaitExit(dir);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->exit_code, 5);
+  EXPECT_FALSE(s->oom_killed);
+  EXPECT_GE(s->finished_at, s->started_at);
+  std::string log = *ReadFile(dir + "/ctr.log");
+  EXPECT_THAT(log, HasSubstr(" stdout F out1\n"));
+  EXPECT_THAT(log, HasSubstr(" stderr F err1\n"));
+  std::vector<std::string> lines = absl::StrSplit(log, '\n', absl::SkipEmpty());
+  for (const auto& l : lines) {
+    EXPECT_THAT(l, MatchesRegex("[0-9-]+T[0-9:]+\\.[0-9]{9}Z std(out|err) "
+                                "[PF] .*"));
+  }
+}
+
+TEST_F(MonitorTest, KillSignalIsRecorded) {
+  std::string dir = StartMonitor(Id("sig"), BaseSpec({"sleep", "60"}),
+                                 {"--start"});
+  ASSERT_TRUE(runtime::Kill(dir + "/state", SIGTERM).ok());  // ignored by init
+  ASSERT_TRUE(runtime::Kill(dir + "/state", SIGKILL).ok());
+  auto st = WaitExit(dir);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(st->signal, SIGKILL);
+  EXPECT_EQ(st->exit_code, 137);
+  EXPECT_FALSE(st->oom_killed);
+}
+
+TEST_F(MonitorTest, MemoryLimitKillsAndOomIsReported) {
+  spec::Spec s = BaseSpec({"sh", "-c", "a=xxxxxxxx; while :; do a=$a$a; done"});
+  s.linux->resources->memory = spec::Memory{};
+  s.linux->resources->memory->limit = 16 << 20;
+  std::string dir = StartMonitor(Id("oom"), s, {"--start"});
+  auto st = WaitExit(dir);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_TRUE(st->oom_killed);
+  EXPECT_EQ(st->signal, SIGKILL);
+  EXPECT_EQ(st->exit_code, 137);
+}
+
+TEST_F(MonitorTest, HeldUntilStartThenAttachSeesOutputAndStdin) {
+  std::string id = Id("attach");
+  std::string dir = StartMonitor(
+      id, BaseSpec({"sh", "-c", "read line; echo got-$line; sleep 0.2"}),
+      {"--stdin"});
+  auto conn = console::ConnectUnix(dir + "/attach.sock");
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  ASSERT_TRUE(runtime::Start(dir + "/state").ok());
+  std::string frame = monitor::EncodeFrame(monitor::FrameType::kStdin,
+                                           "hello\n");
+  ASSERT_EQ(write(conn->get(), frame.data(), frame.size()),
+            static_cast<ssize_t>(frame.size()));
+  monitor::FrameReader reader;
+  std::string out;
+  bool exited = false;
+  char buf[1024];
+  while (!exited) {
+    ssize_t n = read(conn->get(), buf, sizeof(buf));
+    if (n <= 0) break;
+    reader.Append(absl::string_view(buf, n));
+    auto frames = reader.Take();
+    ASSERT_TRUE(frames.ok());
+    for (const auto& f : *frames) {
+      if (f.type == monitor::FrameType::kStdout) out += f.payload;
+      if (f.type == monitor::FrameType::kExit) exited = true;
+    }
+  }
+  EXPECT_EQ(out, "got-hello\n") << ReadFile(dir + "/ctr.log").value_or("")
+                                << ReadFile(dir + "/exit.json").value_or("");
+  EXPECT_TRUE(exited);
+  EXPECT_TRUE(WaitExit(dir).ok());
+}
+
+}  // namespace
+}  // namespace crisp::runtime::testing
