@@ -147,9 +147,27 @@ absl::Status ImageManager::Remove(const std::string& ref_or_id) {
 }
 
 absl::StatusOr<FsUsage> ImageManager::Usage() {
-  ASSIGN_OR_RETURN(FsUsage content, DiskUsage(content_.root()));
-  ASSIGN_OR_RETURN(FsUsage snaps, DiskUsage(snapshots_.dir()));
-  return FsUsage{content.bytes + snaps.bytes, content.inodes + snaps.inodes};
+  ASSIGN_OR_RETURN(FsUsage total, DiskUsage(content_.root()));
+  ASSIGN_OR_RETURN(auto snapshots, snapshots_.List());
+  total.inodes += 1;  // the snapshots directory itself
+  absl::MutexLock lock(&usage_mu_);
+  std::map<std::string, FsUsage> known;
+  for (const std::string& s : snapshots) {
+    auto it = snapshot_usage_.find(s);
+    FsUsage u;
+    if (it != snapshot_usage_.end()) {
+      u = it->second;
+    } else {
+      auto measured = DiskUsage(snapshots_.Path(s));
+      if (!measured.ok()) continue;  // removed meanwhile
+      u = *measured;
+    }
+    known[s] = u;
+    total.bytes += u.bytes;
+    total.inodes += u.inodes;
+  }
+  snapshot_usage_ = std::move(known);
+  return total;
 }
 
 bool ImageManager::IsPinned(const ImageRecord& image) const {

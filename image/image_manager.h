@@ -56,7 +56,9 @@ class ImageManager {
   // images are not an error (CRI: RemoveImage is idempotent).
   [[nodiscard]] absl::Status Remove(const std::string& ref_or_id);
 
-  // Bytes and inodes of content + snapshots.
+  // Bytes and inodes of content + snapshots. Snapshots never change once
+  // committed, so each is measured once and remembered (kubelet asks every
+  // few seconds).
   [[nodiscard]] absl::StatusOr<FsUsage> Usage();
   std::string snapshots_dir() const { return snapshots_.dir(); }
 
@@ -83,6 +85,9 @@ class ImageManager {
   Leases leases_;
   RegistryClient registry_;
   std::optional<std::string> pinned_ref_;
+
+  absl::Mutex usage_mu_;
+  std::map<std::string, FsUsage> snapshot_usage_ ABSL_GUARDED_BY(usage_mu_);
 
   using Shared = std::shared_future<absl::StatusOr<ImageRecord>>;
   absl::Mutex pulls_mu_;

@@ -171,6 +171,15 @@ TEST_F(PullTest, ImageFsInfoReportsSnapshotsAndContent) {
   EXPECT_GT(fs.used_bytes().value(), 100u * 1024);
   EXPECT_GT(fs.inodes_used().value(), 3u);
   EXPECT_GT(fs.timestamp(), 0);
+  // Removal shows at once, although snapshot sizes are remembered.
+  ASSERT_TRUE(Remove(id).ok());
+  v1::ImageFsInfoResponse after;
+  ASSERT_TRUE(crispd_.client()
+                  .Call(&v1::ImageService::Stub::ImageFsInfo,
+                        v1::ImageFsInfoRequest(), &after)
+                  .ok());
+  EXPECT_LT(after.image_filesystems(0).used_bytes().value(),
+            fs.used_bytes().value() / 2);
 }
 
 }  // namespace
