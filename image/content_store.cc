@@ -65,6 +65,7 @@ absl::Status BlobWriter::Write(const void* data, size_t size) {
     left -= static_cast<size_t>(n);
   }
   digester_.Update(data, size);
+  writeback_.Written(static_cast<off_t>(digester_.bytes()));
   return absl::OkStatus();
 }
 
@@ -73,6 +74,7 @@ absl::Status BlobWriter::Reset() {
     return crisp::LastErrno("truncate " + temp_);
   }
   ASSIGN_OR_RETURN(digester_, Digester::Create(Algorithm(digest_)));
+  writeback_ = EarlyWriteback(fd_.get());
   return absl::OkStatus();
 }
 

@@ -15,6 +15,7 @@
 #include "common/unique_fd.h"
 #include "image/digester.h"
 #include "image/inflight.h"
+#include "image/writeback.h"
 
 namespace crisp::image {
 
@@ -40,6 +41,7 @@ class BlobWriter {
   std::string temp_, final_path_, digest_;
   int64_t size_;
   Digester digester_;
+  EarlyWriteback writeback_{fd_.get()};
   bool committed_ = false;
 };
 

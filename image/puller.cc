@@ -78,45 +78,95 @@ int64_t NowNanos() {
       .count();
 }
 
+struct Plan {
+  Manifest manifest;
+  ImageConfig config;
+  std::vector<ImageLayer> layers;
+};
+
+absl::StatusOr<Plan> MakePlan(RegistrySession& session, ContentStore* content,
+                              Manifest m) {
+  RETURN_IF_ERROR(
+      FetchToStore(&session, content, m.config.digest, m.config.size));
+  ASSIGN_OR_RETURN(std::string config_json, content->Read(m.config.digest));
+  Plan plan;
+  ASSIGN_OR_RETURN(plan.config, ParseImageConfig(config_json));
+  ASSIGN_OR_RETURN(plan.layers, PlanLayers(m, plan.config));
+  plan.manifest = std::move(m);
+  return plan;
+}
+
+std::vector<std::string> ChainIdsOf(const Plan& plan) {
+  std::vector<std::string> out;
+  for (const auto& l : plan.layers) out.push_back(l.chain_id);
+  return out;
+}
+
+absl::Status StoreManifests(ContentStore* content, const Resolved& r) {
+  RETURN_IF_ERROR(content->Put(r.manifest.digest, r.manifest.body));
+  if (r.index_digest.empty()) return absl::OkStatus();
+  return content->Put(r.index_digest, r.index_body);
+}
+
+ImageRecord MakeRecord(const Reference& ref, const Resolved& r, Plan plan) {
+  ImageRecord rec;
+  rec.id = plan.manifest.config.digest;
+  rec.manifest_digest = r.manifest.digest;
+  rec.index_digest = r.index_digest;
+  rec.size = plan.manifest.config.size;
+  for (const auto& l : plan.layers) rec.size += l.size;
+  rec.user = plan.config.user;
+  rec.layers = std::move(plan.layers);
+  if (ref.digest.empty()) rec.repo_tags.push_back(ref.TagRef());
+  rec.repo_digests.push_back(ref.DigestRef(
+      r.index_digest.empty() ? r.manifest.digest : r.index_digest));
+  rec.created_unix_nanos = NowNanos();
+  return rec;
+}
+
+// Logs (VLOG 1) how long each phase of a pull took.
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(std::string what) : what_(std::move(what)) {}
+  void Mark(const char* phase) {
+    auto now = std::chrono::steady_clock::now();
+    VLOG(1) << "pull " << what_ << ": " << phase << " took "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(now -
+                                                                     last_)
+                   .count()
+            << "ms";
+    last_ = now;
+  }
+
+ private:
+  std::string what_;
+  std::chrono::steady_clock::time_point last_ =
+      std::chrono::steady_clock::now();
+};
+
 }  // namespace
 
 absl::StatusOr<ImageRecord> PullImage(const PullerDeps& deps,
                                       const Reference& ref,
                                       const Credentials& credentials) {
+  PhaseTimer timer(ref.String());
   auto session = deps.registry->Open(ref, credentials);
   ASSIGN_OR_RETURN(Resolved r, ResolveManifest(*session, ref, deps.platform));
   ASSIGN_OR_RETURN(Manifest m, ParseManifest(r.manifest.body));
   Leases::Lease blobs_lease = deps.leases->Acquire(LeaseKeys(r, m));
-  RETURN_IF_ERROR(FetchToStore(session.get(), deps.content, m.config.digest,
-                               m.config.size));
-  ASSIGN_OR_RETURN(std::string config_json,
-                   deps.content->Read(m.config.digest));
-  ASSIGN_OR_RETURN(ImageConfig config, ParseImageConfig(config_json));
-  ASSIGN_OR_RETURN(std::vector<ImageLayer> layers, PlanLayers(m, config));
-  std::vector<std::string> chain_ids;
-  for (const auto& l : layers) chain_ids.push_back(l.chain_id);
-  Leases::Lease snapshots_lease = deps.leases->Acquire(chain_ids);
+  ASSIGN_OR_RETURN(Plan plan, MakePlan(*session, deps.content, std::move(m)));
+  Leases::Lease snapshots_lease = deps.leases->Acquire(ChainIdsOf(plan));
+  timer.Mark("manifest+config");
   RETURN_IF_ERROR(BringUpLayers(
       {session.get(), deps.content, deps.snapshots, deps.parallel_downloads},
-      layers));
-  RETURN_IF_ERROR(deps.content->Put(r.manifest.digest, r.manifest.body));
-  if (!r.index_digest.empty()) {
-    RETURN_IF_ERROR(deps.content->Put(r.index_digest, r.index_body));
-  }
+      plan.layers));
+  timer.Mark("layers");
+  RETURN_IF_ERROR(StoreManifests(deps.content, r));
   RETURN_IF_ERROR(SyncSnapshots(deps.snapshots->dir()));
-  ImageRecord rec;
-  rec.id = m.config.digest;
-  rec.manifest_digest = r.manifest.digest;
-  rec.index_digest = r.index_digest;
-  rec.size = m.config.size;
-  for (const auto& l : layers) rec.size += l.size;
-  rec.user = config.user;
-  rec.layers = std::move(layers);
-  if (ref.digest.empty()) rec.repo_tags.push_back(ref.TagRef());
-  rec.repo_digests.push_back(ref.DigestRef(
-      r.index_digest.empty() ? r.manifest.digest : r.index_digest));
-  rec.created_unix_nanos = NowNanos();
+  timer.Mark("sync");
+  ImageRecord rec = MakeRecord(ref, r, std::move(plan));
   RETURN_IF_ERROR(deps.images->Put(rec));
+  timer.Mark("commit");
   return deps.images->Get(rec.id);
 }
 

@@ -17,6 +17,7 @@
 #include "glog/logging.h"
 #include "image/confined_fs.h"
 #include "image/layer_stream.h"
+#include "image/writeback.h"
 
 namespace crisp::image {
 namespace {
@@ -61,6 +62,17 @@ absl::Status EntryError(archive_entry* e, const absl::Status& s) {
   return absl::Status(s.code(),
                       absl::StrCat("layer entry \"", archive_entry_pathname(e),
                                    "\": ", s.message()));
+}
+
+absl::Status WriteAt(int fd, const void* data, size_t size, off_t offset) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::pwrite(fd, p, size, offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return crisp::LastErrno("write");
+    p += n, offset += n, size -= static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
 }
 
 // Removes whatever is at `name` in this snapshot (a file replaced by a
@@ -200,15 +212,11 @@ absl::Status Applier::WriteFile(archive_entry* e, int dir,
   size_t size;
   la_int64_t offset;
   int rc;
+  EarlyWriteback writeback(fd.get());
   while ((rc = archive_read_data_block(ar_, &buf, &size, &offset)) ==
          ARCHIVE_OK) {
-    const char* p = static_cast<const char*>(buf);
-    while (size > 0) {
-      ssize_t n = ::pwrite(fd.get(), p, size, offset);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return crisp::LastErrno("write");
-      p += n, offset += n, size -= static_cast<size_t>(n);
-    }
+    RETURN_IF_ERROR(WriteAt(fd.get(), buf, size, offset));
+    writeback.Written(static_cast<off_t>(offset + size));
   }
   if (rc != ARCHIVE_EOF) {
     if (!stream_->status().ok()) return stream_->status();
