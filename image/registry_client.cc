@@ -41,7 +41,7 @@ const RegistryHost* HostConfig(const RegistryOptions& o, const std::string& h) {
 }
 
 std::string HostOf(absl::string_view url) {
-  absl::string_view origin = UrlOrigin(url);
+  std::string origin = UrlOrigin(url);
   return std::string(origin.substr(origin.find("://") + 3));
 }
 
