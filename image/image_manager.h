@@ -73,9 +73,9 @@ class ImageManager {
 
  private:
   ImageManager(ImageManagerOptions options, store::Database* db);
-  absl::StatusOr<ImageRecord> PullNow(const std::string& reference,
-                                      const Credentials& creds);
-  absl::StatusOr<std::optional<std::string>> FindId(
+  [[nodiscard]] absl::StatusOr<ImageRecord> PullNow(
+      const std::string& reference, const Credentials& creds);
+  [[nodiscard]] absl::StatusOr<std::optional<std::string>> FindId(
       const std::string& ref_or_id, bool* by_tag, std::string* tag);
 
   ImageManagerOptions options_;

@@ -19,7 +19,7 @@ class InFlight {
   // running work for `key`, in which case it waits for that one and starts
   // over. Returns work's status, or OK when `done()` became true.
   template <typename Done, typename Work>
-  absl::Status Run(const std::string& key, Done done, Work work) {
+  [[nodiscard]] absl::Status Run(const std::string& key, Done done, Work work) {
     for (;;) {
       if (done()) return absl::OkStatus();
       {

@@ -24,6 +24,7 @@ struct LayerStream::State {
   size_t in_pos = 0, in_len = 0;
   bool eof = false;
   bool member_done = false;  // gzip: between members
+  bool frame_open = false;   // zstd: inside a frame
   z_stream z{};
   bool z_init = false;
   ZSTD_DStream* zstd = nullptr;
@@ -97,52 +98,64 @@ ssize_t LayerStream::Fill() {
   return n;
 }
 
-ssize_t LayerStream::Decode(const void** chunk) {
+// One inflate call over the buffered input; bytes produced or -1.
+ssize_t LayerStream::InflateStep() {
   State& s = *state_;
+  if (s.member_done) {  // another gzip member follows: concatenated
+    inflateReset(&s.z);
+    s.member_done = false;
+  }
+  s.z.next_in = s.in.data() + s.in_pos;
+  s.z.avail_in = static_cast<uInt>(s.in_len - s.in_pos);
+  s.z.next_out = s.out.data();
+  s.z.avail_out = static_cast<uInt>(s.out.size());
+  int rc = inflate(&s.z, Z_NO_FLUSH);
+  if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+    status_ = absl::DataLossError(absl::StrCat(
+        "layer ", path_, ": corrupt gzip (", s.z.msg ? s.z.msg : "", ")"));
+    return -1;
+  }
+  if (rc == Z_STREAM_END) s.member_done = true;
+  s.in_pos = s.in_len - s.z.avail_in;
+  return static_cast<ssize_t>(s.out.size() - s.z.avail_out);
+}
+
+// One zstd call over the buffered input; bytes produced or -1.
+ssize_t LayerStream::ZstdStep() {
+  State& s = *state_;
+  ZSTD_inBuffer in{s.in.data(), s.in_len, s.in_pos};
+  ZSTD_outBuffer out{s.out.data(), s.out.size(), 0};
+  size_t rc = ZSTD_decompressStream(s.zstd, &out, &in);
+  if (ZSTD_isError(rc)) {
+    status_ = absl::DataLossError(absl::StrCat(
+        "layer ", path_, ": corrupt zstd (", ZSTD_getErrorName(rc), ")"));
+    return -1;
+  }
+  s.frame_open = rc != 0;  // 0: a frame just ended
+  s.in_pos = in.pos;
+  return static_cast<ssize_t>(out.pos);
+}
+
+// At the end of the input a stream must not stop inside a gzip member or
+// a zstd frame.
+ssize_t LayerStream::AtEnd() {
+  State& s = *state_;
+  bool open = codec_ == Codec::kGzip ? !s.member_done && s.z.total_in > 0
+                                     : s.frame_open;
+  if (!open) return 0;
+  status_ = absl::DataLossError("layer " + path_ + ": truncated stream");
+  return -1;
+}
+
+ssize_t LayerStream::Decode(const void** chunk) {
   for (;;) {
     ssize_t avail = Fill();
     if (avail < 0) return -1;
-    if (avail == 0) {
-      if (codec_ == Codec::kGzip && !s.member_done && s.z.total_in > 0) {
-        status_ = absl::DataLossError("layer " + path_ + ": truncated gzip");
-        return -1;
-      }
-      return 0;
-    }
-    size_t produced = 0;
-    if (codec_ == Codec::kGzip) {
-      if (s.member_done) {  // another gzip member follows: concatenated
-        inflateReset(&s.z);
-        s.member_done = false;
-      }
-      s.z.next_in = s.in.data() + s.in_pos;
-      s.z.avail_in = static_cast<uInt>(s.in_len - s.in_pos);
-      s.z.next_out = s.out.data();
-      s.z.avail_out = static_cast<uInt>(s.out.size());
-      int rc = inflate(&s.z, Z_NO_FLUSH);
-      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-        status_ = absl::DataLossError(absl::StrCat(
-            "layer ", path_, ": corrupt gzip (", s.z.msg ? s.z.msg : "", ")"));
-        return -1;
-      }
-      if (rc == Z_STREAM_END) s.member_done = true;
-      s.in_pos = s.in_len - s.z.avail_in;
-      produced = s.out.size() - s.z.avail_out;
-    } else {
-      ZSTD_inBuffer in{s.in.data(), s.in_len, s.in_pos};
-      ZSTD_outBuffer out{s.out.data(), s.out.size(), 0};
-      size_t rc = ZSTD_decompressStream(s.zstd, &out, &in);
-      if (ZSTD_isError(rc)) {
-        status_ = absl::DataLossError(absl::StrCat(
-            "layer ", path_, ": corrupt zstd (", ZSTD_getErrorName(rc), ")"));
-        return -1;
-      }
-      s.in_pos = in.pos;
-      produced = out.pos;
-    }
-    if (produced > 0) {
-      *chunk = s.out.data();
-      return static_cast<ssize_t>(produced);
+    if (avail == 0) return AtEnd();
+    ssize_t produced = codec_ == Codec::kGzip ? InflateStep() : ZstdStep();
+    if (produced != 0) {
+      *chunk = state_->out.data();
+      return produced;
     }
   }
 }

@@ -37,6 +37,9 @@ class LayerStream {
   LayerStream(UniqueFd fd, std::string path, Codec codec, Digester d);
   ssize_t Fill();
   ssize_t Decode(const void** chunk);
+  ssize_t InflateStep();
+  ssize_t ZstdStep();
+  ssize_t AtEnd();
   ssize_t ReadRaw(void* buf, size_t size);
 
   UniqueFd fd_;

@@ -70,13 +70,15 @@ class RegistrySession {
   friend class RegistryClient;
   RegistrySession(RegistryClient* client, Reference ref,
                   Credentials credentials);
-  absl::StatusOr<HttpResponse> Send(const Endpoint& ep, HttpRequest req);
-  absl::StatusOr<HttpResponse> SendWithRetries(const Endpoint& ep,
-                                               const HttpRequest& req,
-                                               int attempts);
-  absl::StatusOr<HttpResponse> SendOnce(const Endpoint& ep, HttpRequest req);
-  absl::Status FetchBlobFrom(const Endpoint& ep, const Descriptor& blob,
-                             BlobWriter* writer);
+  [[nodiscard]] absl::StatusOr<HttpResponse> Send(const Endpoint& ep,
+                                                  HttpRequest req);
+  [[nodiscard]] absl::StatusOr<HttpResponse> SendWithRetries(
+      const Endpoint& ep, const HttpRequest& req, int attempts);
+  [[nodiscard]] absl::StatusOr<HttpResponse> SendOnce(const Endpoint& ep,
+                                                      HttpRequest req);
+  [[nodiscard]] absl::Status FetchBlobFrom(const Endpoint& ep,
+                                           const Descriptor& blob,
+                                           BlobWriter* writer);
   std::string Url(const Endpoint& ep, absl::string_view kind,
                   absl::string_view what) const;
   std::vector<Endpoint> Ordered();

@@ -216,6 +216,8 @@ TEST_F(UnpackTest, CorruptOrTruncatedLayersFailCleanly) {
   EXPECT_FALSE(Apply(tar.substr(0, 700)).ok());
   std::string gz = testing::Gzip(tar);
   EXPECT_FALSE(Apply(gz.substr(0, gz.size() / 2)).ok());
+  std::string zst = testing::Zstd(tar);
+  EXPECT_FALSE(Apply(zst.substr(0, zst.size() - 4)).ok());
   std::string garbage(4096, '\x1f');
   EXPECT_FALSE(Apply(garbage).ok());
   EXPECT_FALSE(Apply("\x28\xb5\x2f\xfd garbage zstd").ok());
