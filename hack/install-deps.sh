@@ -23,6 +23,8 @@ packages=(
   # test lab
   docker-registry skopeo busybox-static apache2-utils openssl curl
   ca-certificates jq python3 zstd
+  # runtime bench (hack/bench/runtime.sh): the OCI runtimes compared
+  runc crun
 )
 
 export DEBIAN_FRONTEND=noninteractive

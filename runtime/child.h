@@ -6,6 +6,7 @@
 #include <string>
 
 #include "runtime/capabilities.h"
+#include "runtime/cgroups/cgroup.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec/spec.h"
 
@@ -18,7 +19,10 @@ struct ChildPlan {
   int sync_fd = -1;  // SOCK_SEQPACKET to the parent
   int fifo_fd = -1;  // O_PATH exec fifo, or -1 to exec at once
   int stdio[3] = {0, 1, 2};
-  bool exec_only = false;  // exec into a running container: no rootfs work
+  bool exec_only = false;
+  // The child joins its cgroup itself (cgroup.h AddSelf), first thing.
+  const cgroups::Cgroup* cgroup = nullptr;
+  bool joined_unified = false;  // by clone3(CLONE_INTO_CGROUP)  // exec into a running container: no rootfs work
 };
 
 // Runs the recipe and execs; on failure reports the step to the parent and

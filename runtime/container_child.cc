@@ -132,6 +132,7 @@ absl::Status BecomeRoot() {
 absl::Status ContainInit(const ChildPlan& plan) {
   const spec::Spec& spec = *plan.spec;
   STEP("wait for parent", WaitForGo(plan.sync_fd));
+  if (plan.cgroup) STEP("join cgroup", plan.cgroup->AddSelf(plan.joined_unified));
   STEP("namespaces", namespaces::JoinAndUnshare(spec));
   if (spec::HasNamespace(spec, "user")) STEP("user namespace", BecomeRoot());
   if (setsid() < 0) return LastErrno("setsid");

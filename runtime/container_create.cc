@@ -73,6 +73,8 @@ absl::StatusOr<UniqueFd> MakeFifo(const CreateRequest& req) {
   return fd;
 }
 
+// The cgroup with its resources written, before the clone: the child joins
+// it as its first step, already limited.
 absl::StatusOr<cgroups::Cgroup> MakeCgroup(const CreateRequest& req,
                                            Rollback& undo) {
   ASSIGN_OR_RETURN(cgroups::Layout layout, cgroups::DetectLayout());
@@ -80,6 +82,16 @@ absl::StatusOr<cgroups::Cgroup> MakeCgroup(const CreateRequest& req,
                    cgroups::Cgroup::Create(
                        {layout, CgroupPath(req.spec, req.id), false}));
   undo.Add([cg] { (void)cg.Destroy(); });
+  const spec::Spec& spec = req.spec;
+  if (spec.linux && spec.linux->resources) {
+    spec::Resources r = *spec.linux->resources;
+    if (!r.devices.empty()) {
+      for (auto& rule : devices::AllowedDeviceRules(spec.linux->devices)) {
+        r.devices.push_back(std::move(rule));
+      }
+    }
+    RETURN_IF_ERROR(cg.Apply(r));
+  }
   return cg;
 }
 
@@ -91,14 +103,38 @@ absl::StatusOr<Channel> MakeChannel() {
   return Channel{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
+// clone3, straight into the cgroup2 directory where there is one (no
+// migration afterwards); kernels without CLONE_INTO_CGROUP get a plain
+// clone and the child joins by writing cgroup.procs.
+long Clone3(ChildPlan& plan, int* pidfd) {
+  struct clone_args args = {};
+  args.flags = namespaces::CloneFlags(*plan.spec) | CLONE_PIDFD;
+  args.pidfd = reinterpret_cast<uint64_t>(pidfd);
+  args.exit_signal = SIGCHLD;
+  std::string unified = plan.cgroup->UnifiedDir();
+  UniqueFd cgroup_fd;
+  if (!unified.empty()) {
+    cgroup_fd.Reset(open(unified.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  }
+  if (cgroup_fd) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd.get());
+    plan.joined_unified = true;
+    long pid = syscall(SYS_clone3, &args, sizeof(args));
+    if (pid >= 0 || (errno != EINVAL && errno != E2BIG && errno != ENOSYS)) {
+      return pid;
+    }
+    args.flags &= ~static_cast<uint64_t>(CLONE_INTO_CGROUP);
+    args.cgroup = 0;
+  }
+  plan.joined_unified = false;
+  return syscall(SYS_clone3, &args, sizeof(args));
+}
+
 absl::StatusOr<Child> Spawn(ChildPlan& plan, Channel& ch, Rollback& undo) {
   ASSIGN_OR_RETURN(UniqueFd saved_pid_ns, namespaces::EnterPid(*plan.spec));
   int pidfd = -1;
-  struct clone_args args = {};
-  args.flags = namespaces::CloneFlags(*plan.spec) | CLONE_PIDFD;
-  args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
-  args.exit_signal = SIGCHLD;
-  long pid = syscall(SYS_clone3, &args, sizeof(args));
+  long pid = Clone3(plan, &pidfd);
   if (pid == 0) {
     ch.parent.Reset();
     plan.sync_fd = ch.child.get();
@@ -113,22 +149,6 @@ absl::StatusOr<Child> Spawn(ChildPlan& plan, Channel& ch, Rollback& undo) {
     waitpid(static_cast<pid_t>(pid), nullptr, 0);
   });
   return Child{static_cast<pid_t>(pid), UniqueFd(pidfd)};
-}
-
-absl::Status PlaceChild(const spec::Spec& spec, const cgroups::Cgroup& cg,
-                        pid_t pid) {
-  if (spec.linux) RETURN_IF_ERROR(namespaces::WriteIdMappings(pid, *spec.linux));
-  RETURN_IF_ERROR(cg.AddProcess(pid));
-  if (spec.linux && spec.linux->resources) {
-    spec::Resources r = *spec.linux->resources;
-    if (!r.devices.empty()) {
-      for (auto& rule : devices::AllowedDeviceRules(spec.linux->devices)) {
-        r.devices.push_back(std::move(rule));
-      }
-    }
-    RETURN_IF_ERROR(cg.Apply(r));
-  }
-  return absl::OkStatus();
 }
 
 // Waits for "ready"; on the way takes the pty master of a terminal
@@ -165,9 +185,12 @@ absl::StatusOr<Created> Create(const CreateRequest& req) {
   ASSIGN_OR_RETURN(UniqueFd fifo, MakeFifo(req));
   plan.fifo_fd = fifo.get();
   ASSIGN_OR_RETURN(cgroups::Cgroup cg, MakeCgroup(req, undo));
+  plan.cgroup = &cg;
   ASSIGN_OR_RETURN(Channel ch, MakeChannel());
   ASSIGN_OR_RETURN(Child child, Spawn(plan, ch, undo));
-  RETURN_IF_ERROR(PlaceChild(req.spec, cg, child.pid));
+  if (req.spec.linux) {
+    RETURN_IF_ERROR(namespaces::WriteIdMappings(child.pid, *req.spec.linux));
+  }
   RETURN_IF_ERROR(sync::Send(ch.parent.get(), sync::Kind::kGo));
   Created created;
   ASSIGN_OR_RETURN(created.pty_master, AwaitReady(req, ch.parent.get()));

@@ -50,7 +50,7 @@ absl::StatusOr<std::vector<NsFd>> OpenNamespaces(pid_t pid) {
 [[noreturn]] void RunIntermediate(const cgroups::Cgroup& cg,
                                   const std::vector<NsFd>& ns,
                                   ChildPlan& plan) {
-  absl::Status st = cg.AddProcess(getpid());
+  absl::Status st = cg.AddSelf(/*skip_unified=*/false);
   for (size_t i = 0; st.ok() && i < ns.size(); ++i) {
     if (setns(ns[i].fd.get(), ns[i].flag) != 0) {
       st = LastErrno(absl::StrCat("setns ", ns[i].flag));

@@ -173,6 +173,21 @@ absl::Status Cgroup::AddProcess(pid_t pid) const {
   return absl::OkStatus();
 }
 
+absl::Status Cgroup::AddSelf(bool skip_unified) const {
+  std::set<std::string> done;
+  for (const auto& [ctrl, dir] : dirs_) {
+    if (!done.insert(dir).second) continue;
+    if (ctrl.empty() && skip_unified) continue;
+    RETURN_IF_ERROR(Write(dir, ctrl.empty() ? "cgroup.procs" : "tasks", "0"));
+  }
+  return absl::OkStatus();
+}
+
+std::string Cgroup::UnifiedDir() const {
+  auto it = dirs_.find("");
+  return it == dirs_.end() ? "" : it->second;
+}
+
 std::vector<pid_t> Cgroup::Processes() const {
   std::vector<pid_t> pids;
   auto it = dirs_.count("pids") ? dirs_.find("pids") : dirs_.begin();
