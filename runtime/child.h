@@ -22,7 +22,8 @@ struct ChildPlan {
   bool exec_only = false;
   // The child joins its cgroup itself (cgroup.h AddSelf), first thing.
   const cgroups::Cgroup* cgroup = nullptr;
-  bool joined_unified = false;  // by clone3(CLONE_INTO_CGROUP)  // exec into a running container: no rootfs work
+  bool joined_unified = false;  // by clone3(CLONE_INTO_CGROUP)  // exec into a
+                                // running container: no rootfs work
 };
 
 // Runs the recipe and execs; on failure reports the step to the parent and

@@ -87,8 +87,8 @@ absl::StatusOr<UniqueFd> ConnectUnix(const std::string& path) {
   struct sockaddr_un addr = {};
   addr.sun_family = AF_UNIX;
   if (path.size() >= sizeof(addr.sun_path)) {
-    return absl::InvalidArgumentError(absl::StrCat("socket path too long: ",
-                                                   path));
+    return absl::InvalidArgumentError(
+        absl::StrCat("socket path too long: ", path));
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size());
   if (connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr))) {

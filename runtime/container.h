@@ -19,8 +19,8 @@ namespace crisp::runtime {
 struct CreateRequest {
   std::string id;
   std::string bundle;
-  spec::Spec spec;         // loaded and validated (spec::LoadBundle)
-  std::string state_dir;   // <root>/<id>; made here, removed on failure
+  spec::Spec spec;        // loaded and validated (spec::LoadBundle)
+  std::string state_dir;  // <root>/<id>; made here, removed on failure
   // Terminal containers: the pty master is sent to this unix socket (runc's
   // --console-socket), or returned in Created::pty_master when empty.
   std::string console_socket;

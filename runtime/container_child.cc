@@ -23,10 +23,10 @@ namespace crisp::runtime {
 namespace {
 
 // Returns the step's failure, prefixed with the step's name.
-#define STEP(name, expr)                                     \
-  do {                                                       \
-    absl::Status s_ = (expr);                                \
-    if (!s_.ok()) return Annotate(s_, name);                 \
+#define STEP(name, expr)                     \
+  do {                                       \
+    absl::Status s_ = (expr);                \
+    if (!s_.ok()) return Annotate(s_, name); \
   } while (0)
 
 absl::Status WaitForGo(int sync_fd) {
@@ -65,8 +65,8 @@ absl::Status ContainMountNs(const spec::Spec& spec) {
                    rootfs::Prepare(root, linux.rootfs_propagation));
   RETURN_IF_ERROR(mounts::MountAll({root_fd.get(), userns}, spec.mounts));
   if (HasMountAt(spec, "/dev")) {
-    RETURN_IF_ERROR(devices::CreateDevices(
-        root_fd.get(), devices::DefaultDevices(), userns));
+    RETURN_IF_ERROR(devices::CreateDevices(root_fd.get(),
+                                           devices::DefaultDevices(), userns));
     RETURN_IF_ERROR(devices::CreateSymlinks(root_fd.get()));
   }
   RETURN_IF_ERROR(devices::CreateDevices(root_fd.get(), linux.devices, userns));
@@ -132,7 +132,8 @@ absl::Status BecomeRoot() {
 absl::Status ContainInit(const ChildPlan& plan) {
   const spec::Spec& spec = *plan.spec;
   STEP("wait for parent", WaitForGo(plan.sync_fd));
-  if (plan.cgroup) STEP("join cgroup", plan.cgroup->AddSelf(plan.joined_unified));
+  if (plan.cgroup)
+    STEP("join cgroup", plan.cgroup->AddSelf(plan.joined_unified));
   STEP("namespaces", namespaces::JoinAndUnshare(spec));
   if (spec::HasNamespace(spec, "user")) STEP("user namespace", BecomeRoot());
   if (setsid() < 0) return LastErrno("setsid");

@@ -17,8 +17,8 @@
 #include "runtime/cgroups/cgroup.h"
 #include "runtime/child.h"
 #include "runtime/console.h"
-#include "runtime/devices.h"
 #include "runtime/container.h"
+#include "runtime/devices.h"
 #include "runtime/lsm.h"
 #include "runtime/namespaces.h"
 #include "runtime/rollback.h"
@@ -78,9 +78,9 @@ absl::StatusOr<UniqueFd> MakeFifo(const CreateRequest& req) {
 absl::StatusOr<cgroups::Cgroup> MakeCgroup(const CreateRequest& req,
                                            Rollback& undo) {
   ASSIGN_OR_RETURN(cgroups::Layout layout, cgroups::DetectLayout());
-  ASSIGN_OR_RETURN(cgroups::Cgroup cg,
-                   cgroups::Cgroup::Create(
-                       {layout, CgroupPath(req.spec, req.id), false}));
+  ASSIGN_OR_RETURN(
+      cgroups::Cgroup cg,
+      cgroups::Cgroup::Create({layout, CgroupPath(req.spec, req.id), false}));
   undo.Add([cg] { (void)cg.Destroy(); });
   const spec::Spec& spec = req.spec;
   if (spec.linux && spec.linux->resources) {
@@ -156,8 +156,9 @@ absl::StatusOr<Child> Spawn(ChildPlan& plan, Channel& ch, Rollback& undo) {
 absl::StatusOr<UniqueFd> AwaitReady(const CreateRequest& req, int sync_fd) {
   UniqueFd pty;
   for (;;) {
-    ASSIGN_OR_RETURN(sync::Message m,
-                     sync::Receive(sync_fd, absl::StrCat("container ", req.id)));
+    ASSIGN_OR_RETURN(
+        sync::Message m,
+        sync::Receive(sync_fd, absl::StrCat("container ", req.id)));
     if (m.kind == sync::Kind::kReady) break;
     if (m.kind != sync::Kind::kPty) continue;
     ASSIGN_OR_RETURN(pty, console::ReceiveFd(sync_fd));
@@ -198,8 +199,12 @@ absl::StatusOr<Created> Create(const CreateRequest& req) {
   created.init = {child.pid, start};
   created.pidfd = std::move(child.pidfd);
   created.cgroup_path = CgroupPath(req.spec, req.id);
-  state::State st{req.id, req.bundle, created.init, created.cgroup_path,
-                  NowUnixNanos(), req.spec.process->terminal,
+  state::State st{req.id,
+                  req.bundle,
+                  created.init,
+                  created.cgroup_path,
+                  NowUnixNanos(),
+                  req.spec.process->terminal,
                   req.spec.annotations};
   RETURN_IF_ERROR(state::Save(req.state_dir, st));
   undo.Release();

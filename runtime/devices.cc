@@ -80,9 +80,8 @@ std::vector<spec::DeviceRule> AllowedDeviceRules(
     return r;
   };
   std::vector<spec::DeviceRule> rules = {
-      rule("c", -1, -1, "m"),   rule("b", -1, -1, "m"),
-      rule("c", 5, 1, "rwm"),   rule("c", 136, -1, "rwm"),
-      rule("c", 5, 2, "rwm")};
+      rule("c", -1, -1, "m"), rule("b", -1, -1, "m"), rule("c", 5, 1, "rwm"),
+      rule("c", 136, -1, "rwm"), rule("c", 5, 2, "rwm")};
   for (const spec::Device& d : DefaultDevices()) {
     rules.push_back(rule("c", d.major, d.minor, "rwm"));
   }

@@ -29,8 +29,9 @@ struct NsFd {
 // The init's namespaces that differ from ours, in join order.
 absl::StatusOr<std::vector<NsFd>> OpenNamespaces(pid_t pid) {
   static const std::pair<const char*, int> kOrder[] = {
-      {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},
-      {"net", CLONE_NEWNET},   {"pid", CLONE_NEWPID}, {"cgroup", CLONE_NEWCGROUP},
+      {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},
+      {"uts", CLONE_NEWUTS},   {"net", CLONE_NEWNET},
+      {"pid", CLONE_NEWPID},   {"cgroup", CLONE_NEWCGROUP},
       {"mnt", CLONE_NEWNS}};
   std::vector<NsFd> out;
   for (const auto& [name, flag] : kOrder) {

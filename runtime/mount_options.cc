@@ -14,16 +14,23 @@ struct Flag {
 
 const std::map<std::string, Flag>& FlagTable() {
   static const auto* table = new std::map<std::string, Flag>{
-      {"defaults", {false, 0}},      {"ro", {false, MS_RDONLY}},
-      {"rw", {true, MS_RDONLY}},     {"nosuid", {false, MS_NOSUID}},
-      {"suid", {true, MS_NOSUID}},   {"nodev", {false, MS_NODEV}},
-      {"dev", {true, MS_NODEV}},     {"noexec", {false, MS_NOEXEC}},
-      {"exec", {true, MS_NOEXEC}},   {"sync", {false, MS_SYNCHRONOUS}},
+      {"defaults", {false, 0}},
+      {"ro", {false, MS_RDONLY}},
+      {"rw", {true, MS_RDONLY}},
+      {"nosuid", {false, MS_NOSUID}},
+      {"suid", {true, MS_NOSUID}},
+      {"nodev", {false, MS_NODEV}},
+      {"dev", {true, MS_NODEV}},
+      {"noexec", {false, MS_NOEXEC}},
+      {"exec", {true, MS_NOEXEC}},
+      {"sync", {false, MS_SYNCHRONOUS}},
       {"async", {true, MS_SYNCHRONOUS}},
       {"dirsync", {false, MS_DIRSYNC}},
       {"remount", {false, MS_REMOUNT}},
-      {"mand", {false, MS_MANDLOCK}}, {"nomand", {true, MS_MANDLOCK}},
-      {"atime", {true, MS_NOATIME}}, {"noatime", {false, MS_NOATIME}},
+      {"mand", {false, MS_MANDLOCK}},
+      {"nomand", {true, MS_MANDLOCK}},
+      {"atime", {true, MS_NOATIME}},
+      {"noatime", {false, MS_NOATIME}},
       {"diratime", {true, MS_NODIRATIME}},
       {"nodiratime", {false, MS_NODIRATIME}},
       {"relatime", {false, MS_RELATIME}},
@@ -36,14 +43,10 @@ const std::map<std::string, Flag>& FlagTable() {
 
 const std::map<std::string, unsigned long>& PropagationTable() {
   static const auto* table = new std::map<std::string, unsigned long>{
-      {"private", MS_PRIVATE},
-      {"rprivate", MS_PRIVATE | MS_REC},
-      {"shared", MS_SHARED},
-      {"rshared", MS_SHARED | MS_REC},
-      {"slave", MS_SLAVE},
-      {"rslave", MS_SLAVE | MS_REC},
-      {"unbindable", MS_UNBINDABLE},
-      {"runbindable", MS_UNBINDABLE | MS_REC},
+      {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+      {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+      {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+      {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
   };
   return *table;
 }

@@ -36,14 +36,14 @@ absl::Status Sys(int rc, const spec::Mount& m, absl::string_view step) {
 
 absl::Status AfterMount(const MountContext& ctx, const spec::Mount& m,
                         const MountOptions& o) {
-  ASSIGN_OR_RETURN(UniqueFd top, paths::OpenInRoot(ctx.root_fd,
-                                                   m.destination, O_PATH));
+  ASSIGN_OR_RETURN(UniqueFd top,
+                   paths::OpenInRoot(ctx.root_fd, m.destination, O_PATH));
   std::string path = paths::FdPath(top.get());
   if (o.bind && (o.flags & ~MS_REMOUNT) != 0) {
     unsigned long f = MS_BIND | MS_REMOUNT | o.flags;
     if (ctx.user_namespace) f |= LockedFlags(path) & ~MS_RDONLY;
-    RETURN_IF_ERROR(Sys(mount("", path.c_str(), "", f, nullptr), m,
-                        "remount bind"));
+    RETURN_IF_ERROR(
+        Sys(mount("", path.c_str(), "", f, nullptr), m, "remount bind"));
   }
   if (o.recursive_ro) {
     struct mount_attr attr = {};
@@ -53,8 +53,8 @@ absl::Status AfterMount(const MountContext& ctx, const spec::Mount& m,
     RETURN_IF_ERROR(Sys(static_cast<int>(rc), m, "mount_setattr rro"));
   }
   if (o.propagation != 0) {
-    RETURN_IF_ERROR(Sys(mount("", path.c_str(), "", o.propagation, nullptr),
-                        m, "set propagation of"));
+    RETURN_IF_ERROR(Sys(mount("", path.c_str(), "", o.propagation, nullptr), m,
+                        "set propagation of"));
   }
   return absl::OkStatus();
 }
@@ -86,11 +86,11 @@ absl::Status MountCgroup(const MountContext& ctx, const spec::Mount& m,
                         m, "mount cgroup v1 under"));
   }
   if (layout.unified_mount.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(UniqueFd u, paths::CreateInRoot(
-                                   ctx.root_fd, m.destination + "/unified",
-                                   true));
-  return Sys(mount("cgroup2", paths::FdPath(u.get()).c_str(), "cgroup2",
-                   flags, nullptr),
+  ASSIGN_OR_RETURN(
+      UniqueFd u,
+      paths::CreateInRoot(ctx.root_fd, m.destination + "/unified", true));
+  return Sys(mount("cgroup2", paths::FdPath(u.get()).c_str(), "cgroup2", flags,
+                   nullptr),
              m, "mount cgroup2 under");
 }
 
@@ -104,8 +104,8 @@ absl::Status MountOne(const MountContext& ctx, const spec::Mount& m) {
     }
     directory = S_ISDIR(st.st_mode);
   }
-  ASSIGN_OR_RETURN(UniqueFd target, paths::CreateInRoot(
-                                        ctx.root_fd, m.destination, directory));
+  ASSIGN_OR_RETURN(UniqueFd target,
+                   paths::CreateInRoot(ctx.root_fd, m.destination, directory));
   std::string path = paths::FdPath(target.get());
   if (m.type == "cgroup") return MountCgroup(ctx, m, o, path);
   if (o.bind) {
@@ -114,9 +114,9 @@ absl::Status MountOne(const MountContext& ctx, const spec::Mount& m) {
                         m, "bind mount on"));
     return AfterMount(ctx, m, o);
   }
-  int rc = mount(m.source.c_str(), path.c_str(), m.type.c_str(),
-                 o.flags & ~MS_REMOUNT,
-                 o.data.empty() ? nullptr : o.data.c_str());
+  int rc =
+      mount(m.source.c_str(), path.c_str(), m.type.c_str(),
+            o.flags & ~MS_REMOUNT, o.data.empty() ? nullptr : o.data.c_str());
   if (rc != 0 && errno == EPERM && m.type == "sysfs") {
     // sysfs may not be mounted in a user namespace without its own netns.
     rc = mount("/sys", path.c_str(), "", MS_BIND | MS_REC, nullptr);

@@ -12,7 +12,7 @@
 namespace crisp::runtime::mounts {
 
 struct MountContext {
-  int root_fd = -1;           // O_PATH fd of the (bind-mounted) rootfs
+  int root_fd = -1;             // O_PATH fd of the (bind-mounted) rootfs
   bool user_namespace = false;  // sysfs falls back to an rbind of /sys
 };
 

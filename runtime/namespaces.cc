@@ -21,9 +21,10 @@ namespace {
 // host paths), cgroup last.
 const std::vector<std::pair<std::string, uint64_t>>& Types() {
   static const auto* types = new std::vector<std::pair<std::string, uint64_t>>{
-      {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},  {"uts", CLONE_NEWUTS},
-      {"network", CLONE_NEWNET}, {"pid", CLONE_NEWPID}, {"time", CLONE_NEWTIME},
-      {"mount", CLONE_NEWNS},    {"cgroup", CLONE_NEWCGROUP}};
+      {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},
+      {"uts", CLONE_NEWUTS},   {"network", CLONE_NEWNET},
+      {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
+      {"mount", CLONE_NEWNS},  {"cgroup", CLONE_NEWCGROUP}};
   return *types;
 }
 
@@ -105,8 +106,8 @@ absl::Status JoinAndUnshare(const spec::Spec& spec) {
       return LastErrno(absl::StrCat("join ", type, " namespace ", path));
     }
   }
-  uint64_t rest = NewFlags(spec) & ~CloneFlags(spec) &
-                  ~static_cast<uint64_t>(CLONE_NEWPID);
+  uint64_t rest =
+      NewFlags(spec) & ~CloneFlags(spec) & ~static_cast<uint64_t>(CLONE_NEWPID);
   if (rest != 0 && unshare(static_cast<int>(rest)) != 0) {
     return LastErrno("unshare namespaces");
   }

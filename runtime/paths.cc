@@ -28,8 +28,7 @@ absl::StatusOr<UniqueFd> OpenInRoot(int root, const std::string& path,
 
 absl::StatusOr<UniqueFd> CreateInRoot(int root, const std::string& path,
                                       bool directory, mode_t mode) {
-  std::vector<std::string> parts =
-      absl::StrSplit(path, '/', absl::SkipEmpty());
+  std::vector<std::string> parts = absl::StrSplit(path, '/', absl::SkipEmpty());
   ASSIGN_OR_RETURN(UniqueFd dir, OpenInRoot(root, "/", O_PATH | O_DIRECTORY));
   std::string walked;
   for (size_t i = 0; i < parts.size(); ++i) {

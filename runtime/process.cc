@@ -24,17 +24,23 @@ namespace crisp::runtime::process {
 namespace {
 
 const std::map<std::string, int>& RlimitTable() {
-  static const auto* table = new std::map<std::string, int>{
-      {"RLIMIT_AS", RLIMIT_AS},         {"RLIMIT_CORE", RLIMIT_CORE},
-      {"RLIMIT_CPU", RLIMIT_CPU},       {"RLIMIT_DATA", RLIMIT_DATA},
-      {"RLIMIT_FSIZE", RLIMIT_FSIZE},   {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-      {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-      {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-      {"RLIMIT_NICE", RLIMIT_NICE},     {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-      {"RLIMIT_NPROC", RLIMIT_NPROC},   {"RLIMIT_RSS", RLIMIT_RSS},
-      {"RLIMIT_RTPRIO", RLIMIT_RTPRIO}, {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-      {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-      {"RLIMIT_STACK", RLIMIT_STACK}};
+  static const auto* table =
+      new std::map<std::string, int>{{"RLIMIT_AS", RLIMIT_AS},
+                                     {"RLIMIT_CORE", RLIMIT_CORE},
+                                     {"RLIMIT_CPU", RLIMIT_CPU},
+                                     {"RLIMIT_DATA", RLIMIT_DATA},
+                                     {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+                                     {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+                                     {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+                                     {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+                                     {"RLIMIT_NICE", RLIMIT_NICE},
+                                     {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+                                     {"RLIMIT_NPROC", RLIMIT_NPROC},
+                                     {"RLIMIT_RSS", RLIMIT_RSS},
+                                     {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+                                     {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+                                     {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+                                     {"RLIMIT_STACK", RLIMIT_STACK}};
   return *table;
 }
 
@@ -135,8 +141,9 @@ absl::StatusOr<std::string> FindExecutable(
     if (access(arg0.c_str(), X_OK) == 0) return arg0;
     return LastErrno(absl::StrCat("executable ", arg0));
   }
-  std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
-                     "/sbin:/bin";
+  std::string path =
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+      "/sbin:/bin";
   for (const std::string& e : env) {
     if (absl::StartsWith(e, "PATH=")) path = e.substr(5);
   }
@@ -150,8 +157,10 @@ absl::StatusOr<std::string> FindExecutable(
 
 absl::Status Exec(const std::string& path, const spec::Process& process) {
   std::vector<char*> argv, envp;
-  for (const auto& a : process.args) argv.push_back(const_cast<char*>(a.c_str()));
-  for (const auto& e : process.env) envp.push_back(const_cast<char*>(e.c_str()));
+  for (const auto& a : process.args)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& e : process.env)
+    envp.push_back(const_cast<char*>(e.c_str()));
   argv.push_back(nullptr);
   envp.push_back(nullptr);
   execve(path.c_str(), argv.data(), envp.data());

@@ -38,7 +38,8 @@ absl::Status MoveAndChroot(const std::string& rootfs) {
 absl::StatusOr<UniqueFd> Prepare(const std::string& rootfs,
                                  const std::string& propagation) {
   unsigned long prop = MS_SLAVE | MS_REC;
-  if (!propagation.empty()) prop = mounts::ParseOptions({propagation}).propagation;
+  if (!propagation.empty())
+    prop = mounts::ParseOptions({propagation}).propagation;
   if (mount(nullptr, "/", nullptr, prop, nullptr) != 0) {
     return LastErrno("set propagation of /");
   }
@@ -90,8 +91,8 @@ absl::Status ReadonlyPaths(const std::vector<std::string>& paths) {
       if (errno == ENOENT) continue;
       return LastErrno(absl::StrCat("bind readonly path ", p));
     }
-    unsigned long f = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC |
-                      CurrentFlags(p.c_str());
+    unsigned long f =
+        MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | CurrentFlags(p.c_str());
     if (mount(p.c_str(), p.c_str(), "", f, nullptr) != 0) {
       return LastErrno(absl::StrCat("remount readonly ", p));
     }

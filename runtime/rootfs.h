@@ -21,8 +21,7 @@ namespace crisp::runtime::rootfs {
 
 // After pivot_root: hides maskedPaths, makes readonlyPaths read-only.
 [[nodiscard]] absl::Status MaskPaths(const std::vector<std::string>& paths);
-[[nodiscard]] absl::Status ReadonlyPaths(
-    const std::vector<std::string>& paths);
+[[nodiscard]] absl::Status ReadonlyPaths(const std::vector<std::string>& paths);
 [[nodiscard]] absl::Status RemountRootReadonly();
 
 }  // namespace crisp::runtime::rootfs

@@ -45,9 +45,12 @@ absl::StatusOr<uint32_t> Action(const std::string& name,
 
 absl::StatusOr<scmp_compare> Op(const std::string& op, absl::string_view f) {
   static const std::map<std::string, scmp_compare> kOps = {
-      {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT},
-      {"SCMP_CMP_LE", SCMP_CMP_LE}, {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-      {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+      {"SCMP_CMP_NE", SCMP_CMP_NE},
+      {"SCMP_CMP_LT", SCMP_CMP_LT},
+      {"SCMP_CMP_LE", SCMP_CMP_LE},
+      {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+      {"SCMP_CMP_GE", SCMP_CMP_GE},
+      {"SCMP_CMP_GT", SCMP_CMP_GT},
       {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ}};
   auto it = kOps.find(op);
   if (it == kOps.end()) return Invalid(f, absl::StrCat("unknown op ", op));
@@ -72,8 +75,8 @@ absl::StatusOr<unsigned int> Flags(const std::vector<std::string>& names) {
 void AddArchitectures(scmp_filter_ctx ctx,
                       const std::vector<std::string>& archs) {
   for (const std::string& a : archs) {
-    std::string name = absl::AsciiStrToLower(
-        a.rfind("SCMP_ARCH_", 0) == 0 ? a.substr(10) : a);
+    std::string name =
+        absl::AsciiStrToLower(a.rfind("SCMP_ARCH_", 0) == 0 ? a.substr(10) : a);
     uint32_t token = seccomp_arch_resolve_name(name.c_str());
     if (token == 0) {
       LOG(WARNING) << "seccomp: architecture " << a << " unknown, skipped";
@@ -148,8 +151,7 @@ absl::StatusOr<std::shared_ptr<const Program>> CompileUncached(
     if (!action.ok()) st = action.status();
     if (st.ok() && *action != def) st = AddRule(ctx, s, *action, field);
   }
-  absl::StatusOr<std::vector<sock_filter>> filter =
-      st.ok() ? Export(ctx) : st;
+  absl::StatusOr<std::vector<sock_filter>> filter = st.ok() ? Export(ctx) : st;
   seccomp_release(ctx);
   if (!filter.ok()) return filter.status();
   program->filter = std::move(*filter);

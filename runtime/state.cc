@@ -25,8 +25,8 @@ absl::Status Save(const std::string& dir, const State& s) {
 absl::StatusOr<State> Load(const std::string& dir) {
   auto text = ReadFile(dir + "/state.json");
   if (!text.ok()) {
-    return absl::NotFoundError(absl::StrCat("container state ", dir,
-                                            ": ", text.status().message()));
+    return absl::NotFoundError(
+        absl::StrCat("container state ", dir, ": ", text.status().message()));
   }
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {

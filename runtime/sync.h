@@ -11,8 +11,13 @@
 
 namespace crisp::runtime::sync {
 
-enum class Kind : uint32_t { kGo = 1, kReady = 2, kError = 3, kPty = 4,
-                             kPid = 5 };
+enum class Kind : uint32_t {
+  kGo = 1,
+  kReady = 2,
+  kError = 3,
+  kPty = 4,
+  kPid = 5
+};
 
 struct Message {
   Kind kind = Kind::kGo;

@@ -23,8 +23,8 @@ namespace {
 // Controllers Crisp manages on v1; others (net_cls, perf_event, ...) are
 // left to the parent cgroup.
 const std::set<std::string> kV1Controllers = {
-    "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio",
-    "pids", "hugetlb", "systemd"};
+    "cpu",     "cpuacct", "cpuset", "memory",  "devices",
+    "freezer", "blkio",   "pids",   "hugetlb", "systemd"};
 
 std::string Clean(const std::string& path) {
   std::string p = path;
@@ -64,9 +64,8 @@ void EnableV2Controllers(const std::string& mount, const std::string& rel) {
   std::string dir = mount;
   std::vector<std::string> parts = absl::StrSplit(rel, '/', absl::SkipEmpty());
   for (size_t i = 0; i < parts.size(); ++i) {  // every ancestor of the leaf
-    for (absl::string_view c :
-         absl::StrSplit(absl::StripAsciiWhitespace(*available), ' ',
-                        absl::SkipEmpty())) {
+    for (absl::string_view c : absl::StrSplit(
+             absl::StripAsciiWhitespace(*available), ' ', absl::SkipEmpty())) {
       int fd = open((dir + "/cgroup.subtree_control").c_str(), O_WRONLY);
       if (fd < 0) break;
       std::string v = absl::StrCat("+", c);
@@ -100,7 +99,8 @@ absl::StatusOr<Cgroup> Cgroup::Create(const CgroupOptions& o) {
         "linux.cgroupsPath: the root cgroup cannot be a container's");
   }
   if (cg.unified()) {
-    RETURN_IF_ERROR(MakeLevels(o.layout.unified_mount, cg.options_.path, false));
+    RETURN_IF_ERROR(
+        MakeLevels(o.layout.unified_mount, cg.options_.path, false));
     EnableV2Controllers(o.layout.unified_mount, cg.options_.path);
     return cg;
   }
@@ -110,7 +110,8 @@ absl::StatusOr<Cgroup> Cgroup::Create(const CgroupOptions& o) {
     RETURN_IF_ERROR(MakeLevels(mount, cg.options_.path, name == "cpuset"));
   }
   if (!o.layout.unified_mount.empty()) {
-    RETURN_IF_ERROR(MakeLevels(o.layout.unified_mount, cg.options_.path, false));
+    RETURN_IF_ERROR(
+        MakeLevels(o.layout.unified_mount, cg.options_.path, false));
   }
   return cg;
 }
@@ -145,8 +146,8 @@ absl::Status Cgroup::Apply(const spec::Resources& r) const {
     const Setting& s = settings[i];
     auto it = dirs_.find(s.controller);
     if (it == dirs_.end()) {
-      LOG(WARNING) << "cgroup controller " << s.controller
-                   << " not mounted; " << s.file << " skipped";
+      LOG(WARNING) << "cgroup controller " << s.controller << " not mounted; "
+                   << s.file << " skipped";
       continue;
     }
     absl::Status st = Write(it->second, s.file, s.value);
@@ -155,8 +156,8 @@ absl::Status Cgroup::Apply(const spec::Resources& r) const {
     if (!st.ok() && s.file == "memory.limit_in_bytes" &&
         i + 1 < settings.size() &&
         settings[i + 1].file == "memory.memsw.limit_in_bytes") {
-      RETURN_IF_ERROR(Write(it->second, settings[i + 1].file,
-                            settings[i + 1].value));
+      RETURN_IF_ERROR(
+          Write(it->second, settings[i + 1].file, settings[i + 1].value));
       st = Write(it->second, s.file, s.value);
     }
     RETURN_IF_ERROR(st);

@@ -19,8 +19,8 @@ namespace crisp::runtime::cgroups {
 
 struct CgroupOptions {
   Layout layout;
-  std::string path;            // linux.cgroupsPath, e.g. "/crisp/<id>"
-  bool create_files = false;   // tests on a plain directory: O_CREAT
+  std::string path;           // linux.cgroupsPath, e.g. "/crisp/<id>"
+  bool create_files = false;  // tests on a plain directory: O_CREAT
 };
 
 class Cgroup {

@@ -14,8 +14,7 @@ std::string DeviceRuleLine(const spec::DeviceRule& d) {
     return n && *n >= 0 ? absl::StrCat(*n) : std::string("*");
   };
   std::string access = d.access.empty() ? "rwm" : d.access;
-  return absl::StrCat(type, " ", num(d.major), ":", num(d.minor), " ",
-                      access);
+  return absl::StrCat(type, " ", num(d.major), ":", num(d.minor), " ", access);
 }
 
 void V1Memory(const spec::Memory& m, std::vector<Setting>& out) {
@@ -25,7 +24,8 @@ void V1Memory(const spec::Memory& m, std::vector<Setting>& out) {
   if (m.limit) add("memory.limit_in_bytes", V1Limit(*m.limit));
   if (m.swap) add("memory.memsw.limit_in_bytes", V1Limit(*m.swap));
   if (m.reservation) add("memory.soft_limit_in_bytes", V1Limit(*m.reservation));
-  if (m.kernel_tcp) add("memory.kmem.tcp.limit_in_bytes", V1Limit(*m.kernel_tcp));
+  if (m.kernel_tcp)
+    add("memory.kmem.tcp.limit_in_bytes", V1Limit(*m.kernel_tcp));
   if (m.swappiness) add("memory.swappiness", absl::StrCat(*m.swappiness));
   if (m.disable_oom_killer) {
     add("memory.oom_control", *m.disable_oom_killer ? "1" : "0");
@@ -51,7 +51,8 @@ void V1Cpu(const spec::Cpu& c, std::vector<Setting>& out) {
 }
 
 void V1BlockIo(const spec::BlockIo& b, std::vector<Setting>& out) {
-  if (b.weight) out.push_back({"blkio", "blkio.weight", absl::StrCat(*b.weight)});
+  if (b.weight)
+    out.push_back({"blkio", "blkio.weight", absl::StrCat(*b.weight)});
   if (b.leaf_weight) {
     out.push_back({"blkio", "blkio.leaf_weight", absl::StrCat(*b.leaf_weight)});
   }
@@ -63,8 +64,8 @@ void V1BlockIo(const spec::BlockIo& b, std::vector<Setting>& out) {
   }
   auto throttle = [&](const char* file, const auto& list) {
     for (const auto& t : list) {
-      out.push_back({"blkio", file,
-                     absl::StrCat(t.major, ":", t.minor, " ", t.rate)});
+      out.push_back(
+          {"blkio", file, absl::StrCat(t.major, ":", t.minor, " ", t.rate)});
     }
   };
   throttle("blkio.throttle.read_bps_device", b.throttle_read_bps_device);
@@ -91,7 +92,8 @@ void V2Cpu(const spec::Cpu& c, std::vector<Setting>& out) {
     out.push_back({"", "cpu.weight", absl::StrCat(SharesToWeight(*c.shares))});
   }
   if (c.quota || c.period) {
-    std::string quota = c.quota && *c.quota > 0 ? absl::StrCat(*c.quota) : "max";
+    std::string quota =
+        c.quota && *c.quota > 0 ? absl::StrCat(*c.quota) : "max";
     out.push_back(
         {"", "cpu.max", absl::StrCat(quota, " ", c.period.value_or(100000))});
   }
@@ -114,9 +116,9 @@ void V2Io(const spec::BlockIo& b, std::vector<Setting>& out) {
   }
   auto throttle = [&](const char* key, const auto& list) {
     for (const auto& t : list) {
-      out.push_back({"", "io.max",
-                     absl::StrCat(t.major, ":", t.minor, " ", key, "=",
-                                  t.rate)});
+      out.push_back(
+          {"", "io.max",
+           absl::StrCat(t.major, ":", t.minor, " ", key, "=", t.rate)});
     }
   };
   throttle("rbps", b.throttle_read_bps_device);
@@ -149,9 +151,9 @@ std::vector<Setting> V1Settings(const spec::Resources& r) {
   }
   if (r.memory) V1Memory(*r.memory, out);
   if (r.cpu) V1Cpu(*r.cpu, out);
-  if (r.pids) out.push_back({"pids", "pids.max", Limit(r.pids->limit > 0
-                                                          ? r.pids->limit
-                                                          : -1)});
+  if (r.pids)
+    out.push_back(
+        {"pids", "pids.max", Limit(r.pids->limit > 0 ? r.pids->limit : -1)});
   if (r.block_io) V1BlockIo(*r.block_io, out);
   for (const auto& h : r.hugepage_limits) {
     out.push_back({"hugetlb",

@@ -77,8 +77,8 @@ Stats ReadV2Stats(const std::string& dir) {
   s.memory_usage = ReadNumber(dir + "/memory.current");
   auto mem = ReadKeyed(dir + "/memory.stat");
   uint64_t inactive = mem["inactive_file"];
-  s.memory_working_set = s.memory_usage > inactive ? s.memory_usage - inactive
-                                                   : 0;
+  s.memory_working_set =
+      s.memory_usage > inactive ? s.memory_usage - inactive : 0;
   s.memory_rss = mem["anon"];
   s.pids = ReadNumber(dir + "/pids.current");
   s.oom_kills = ReadKeyed(dir + "/memory.events")["oom_kill"];

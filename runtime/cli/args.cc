@@ -11,19 +11,24 @@ namespace {
 // Flags that take a value; every other flag is a switch.
 const std::set<std::string>& ValueFlags() {
   static const auto* flags = new std::set<std::string>{
-      "bundle", "pid-file", "console-socket", "root", "log", "log-format",
-      "process", "cwd", "env", "user", "format", "resources", "memory",
-      "memory-swap", "pids-limit", "cpu-quota", "cpu-period", "cpu-shares",
-      "cpuset-cpus", "cpuset-mems", "preserve-fds", "criu", "additional-gids",
-      "cap", "apparmor", "process-label", "log-level"};
+      "bundle",       "pid-file",      "console-socket",  "root",
+      "log",          "log-format",    "process",         "cwd",
+      "env",          "user",          "format",          "resources",
+      "memory",       "memory-swap",   "pids-limit",      "cpu-quota",
+      "cpu-period",   "cpu-shares",    "cpuset-cpus",     "cpuset-mems",
+      "preserve-fds", "criu",          "additional-gids", "cap",
+      "apparmor",     "process-label", "log-level"};
   return *flags;
 }
 
 std::string LongName(const std::string& flag) {
   static const std::map<std::string, std::string> kShort = {
-      {"b", "bundle"}, {"f", "force"}, {"d", "detach"}, {"t", "tty"},
-      {"p", "process"}, {"e", "env"}, {"u", "user"}, {"a", "all"},
-      {"r", "resources"}, {"g", "additional-gids"}, {"c", "cap"}};
+      {"b", "bundle"},    {"f", "force"},
+      {"d", "detach"},    {"t", "tty"},
+      {"p", "process"},   {"e", "env"},
+      {"u", "user"},      {"a", "all"},
+      {"r", "resources"}, {"g", "additional-gids"},
+      {"c", "cap"}};
   auto it = kShort.find(flag);
   return it == kShort.end() ? flag : it->second;
 }
@@ -33,8 +38,7 @@ std::string LongName(const std::string& flag) {
 std::string Args::Get(const std::string& name,
                       const std::string& fallback) const {
   auto it = flags.find(name);
-  return it == flags.end() || it->second.empty() ? fallback
-                                                  : it->second.back();
+  return it == flags.end() || it->second.empty() ? fallback : it->second.back();
 }
 
 std::vector<std::string> Args::All(const std::string& name) const {

@@ -41,8 +41,8 @@ absl::StatusOr<spec::Process> ProcessFromArgs(const Args& args,
   }
   ASSIGN_OR_RETURN(state::State s, state::Load(dir));
   ASSIGN_OR_RETURN(spec::Spec spec, spec::LoadBundle(s.bundle));
-  spec::Process p = ExecProcess(
-      spec, {args.positional.begin() + 1, args.positional.end()});
+  spec::Process p =
+      ExecProcess(spec, {args.positional.begin() + 1, args.positional.end()});
   RETURN_IF_ERROR(ApplyFlags(args, p));
   return p;
 }

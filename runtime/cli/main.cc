@@ -22,11 +22,11 @@ void LogError(const Args& args, const absl::Status& st) {
   if (!args.Has("log")) return;
   std::string line;
   if (args.Get("log-format") == "json") {
-    nlohmann::json j = {{"level", "error"},
-                        {"msg", std::string(st.message())},
-                        {"time", absl::FormatTime(absl::RFC3339_full,
-                                                  absl::Now(),
-                                                  absl::UTCTimeZone())}};
+    nlohmann::json j = {
+        {"level", "error"},
+        {"msg", std::string(st.message())},
+        {"time", absl::FormatTime(absl::RFC3339_full, absl::Now(),
+                                  absl::UTCTimeZone())}};
     line = j.dump() + "\n";
   } else {
     line = absl::StrCat("error: ", st.message(), "\n");
@@ -55,7 +55,8 @@ absl::Status Dispatch(const Args& args, int* exit_code) {
     std::cout << "crisp-runtime version 0.1.0\nspec: 1.2.0" << std::endl;
     return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(absl::StrCat("unknown command \"", v, "\""));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown command \"", v, "\""));
 }
 
 }  // namespace

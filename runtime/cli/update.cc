@@ -19,7 +19,8 @@ absl::Status Number(const Args& args, const char* flag, std::optional<T>& out) {
   if (!args.Has(flag)) return absl::OkStatus();
   T v;
   if (!absl::SimpleAtoi(args.Get(flag), &v)) {
-    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": not a number"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": not a number"));
   }
   out = v;
   return absl::OkStatus();

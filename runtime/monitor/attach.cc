@@ -32,12 +32,12 @@ absl::StatusOr<std::vector<Frame>> FrameReader::Take() {
       n = (n << 8) | static_cast<uint8_t>(buffer_[off + 1 + i]);
     }
     if (n > kMaxFrame) {
-      return absl::InvalidArgumentError(absl::StrCat("attach frame of ", n,
-                                                     " bytes"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("attach frame of ", n, " bytes"));
     }
     if (buffer_.size() - off - 5 < n) break;
-    frames.push_back({static_cast<FrameType>(buffer_[off]),
-                      buffer_.substr(off + 5, n)});
+    frames.push_back(
+        {static_cast<FrameType>(buffer_[off]), buffer_.substr(off + 5, n)});
     off += 5 + n;
   }
   buffer_.erase(0, off);
@@ -48,8 +48,8 @@ absl::StatusOr<UniqueFd> Listen(const std::string& path) {
   struct sockaddr_un addr = {};
   addr.sun_family = AF_UNIX;
   if (path.size() >= sizeof(addr.sun_path)) {
-    return absl::InvalidArgumentError(absl::StrCat("socket path too long: ",
-                                                   path));
+    return absl::InvalidArgumentError(
+        absl::StrCat("socket path too long: ", path));
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size());
   UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
@@ -59,7 +59,8 @@ absl::StatusOr<UniqueFd> Listen(const std::string& path) {
     return LastErrno(absl::StrCat("bind ", path));
   }
   chmod(path.c_str(), 0600);
-  if (listen(fd.get(), 16) != 0) return LastErrno(absl::StrCat("listen ", path));
+  if (listen(fd.get(), 16) != 0)
+    return LastErrno(absl::StrCat("listen ", path));
   return fd;
 }
 

@@ -15,8 +15,13 @@
 namespace crisp::runtime::monitor {
 
 enum class FrameType : uint8_t {
-  kStdin = 0, kStdout = 1, kStderr = 2, kExit = 3, kResize = 4,
-  kCloseStdin = 5, kReopenLog = 6
+  kStdin = 0,
+  kStdout = 1,
+  kStderr = 2,
+  kExit = 3,
+  kResize = 4,
+  kCloseStdin = 5,
+  kReopenLog = 6
 };
 
 struct Frame {
@@ -29,7 +34,9 @@ std::string EncodeFrame(FrameType type, absl::string_view payload);
 // Accumulates bytes from a stream and yields whole frames.
 class FrameReader {
  public:
-  void Append(absl::string_view data) { buffer_.append(data.data(), data.size()); }
+  void Append(absl::string_view data) {
+    buffer_.append(data.data(), data.size());
+  }
   // The next whole frame, if any; InvalidArgument for an oversize frame.
   [[nodiscard]] absl::StatusOr<std::vector<Frame>> Take();
 

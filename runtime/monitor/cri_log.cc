@@ -18,9 +18,8 @@ std::string Rfc3339Nano(int64_t unix_nanos) {
   gmtime_r(&secs, &tm);
   char buf[64];
   snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ",
-           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-           tm.tm_min, tm.tm_sec,
-           static_cast<long long>(unix_nanos % 1000000000));
+           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+           tm.tm_sec, static_cast<long long>(unix_nanos % 1000000000));
   return buf;
 }
 
@@ -58,8 +57,8 @@ std::string LineSplitter::Flush(const std::string& ts) {
 
 absl::Status CriLog::Open() {
   if (path_.empty()) return absl::OkStatus();
-  UniqueFd fd(open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-                   0640));
+  UniqueFd fd(
+      open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
   if (!fd) return LastErrno(absl::StrCat("open container log ", path_));
   fd_ = std::move(fd);
   return absl::OkStatus();

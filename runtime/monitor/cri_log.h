@@ -36,7 +36,8 @@ class LineSplitter {
 class CriLog {
  public:
   CriLog(std::string path, size_t max_line)
-      : path_(std::move(path)), out_("stdout", max_line),
+      : path_(std::move(path)),
+        out_("stdout", max_line),
         err_("stderr", max_line) {}
   [[nodiscard]] absl::Status Open();  // also used to reopen (rotation)
   void Write(bool is_stderr, absl::string_view data);

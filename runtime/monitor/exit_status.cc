@@ -16,19 +16,19 @@ std::string ExitStatusPath(const std::string& dir) {
 
 absl::Status WriteExitStatus(const std::string& dir, const ExitStatus& s) {
   // Hand-written JSON: the monitor links no JSON library code path here.
-  std::string text = absl::StrCat(
-      "{\"exitCode\":", s.exit_code, ",\"signal\":", s.signal,
-      ",\"oomKilled\":", s.oom_killed ? "true" : "false",
-      ",\"startedAt\":", s.started_at, ",\"finishedAt\":", s.finished_at,
-      "}\n");
+  std::string text =
+      absl::StrCat("{\"exitCode\":", s.exit_code, ",\"signal\":", s.signal,
+                   ",\"oomKilled\":", s.oom_killed ? "true" : "false",
+                   ",\"startedAt\":", s.started_at,
+                   ",\"finishedAt\":", s.finished_at, "}\n");
   return WriteFileAtomic(ExitStatusPath(dir), text, 0644);
 }
 
 absl::StatusOr<ExitStatus> ReadExitStatus(const std::string& dir) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(ExitStatusPath(dir)));
   ExitStatus s;
-  for (absl::string_view kv : absl::StrSplit(text, absl::ByAnyChar("{},\n"),
-                                             absl::SkipEmpty())) {
+  for (absl::string_view kv :
+       absl::StrSplit(text, absl::ByAnyChar("{},\n"), absl::SkipEmpty())) {
     std::pair<std::string, std::string> p =
         absl::StrSplit(kv, absl::MaxSplits(':', 1));
     const std::string& k = p.first;

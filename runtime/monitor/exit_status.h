@@ -11,8 +11,8 @@
 namespace crisp::runtime::monitor {
 
 struct ExitStatus {
-  int exit_code = 0;       // 128+signal when killed, as shells report
-  int signal = 0;          // the killing signal, 0 when it exited
+  int exit_code = 0;        // 128+signal when killed, as shells report
+  int signal = 0;           // the killing signal, 0 when it exited
   bool oom_killed = false;  // the cgroup counted an OOM kill
   int64_t started_at = 0;   // unix nanos
   int64_t finished_at = 0;  // unix nanos

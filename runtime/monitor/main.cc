@@ -36,9 +36,18 @@ bool ParseFlags(int argc, char** argv, MonitorOptions& o, int& ready_fd,
     if (a == "--dir" && value(o.dir)) continue;
     if (a == "--bundle" && value(o.bundle)) continue;
     if (a == "--log-path" && value(o.log_path)) continue;
-    if (a == "--stdin") { o.stdin_open = true; continue; }
-    if (a == "--start") { o.start = true; continue; }
-    if (a == "--foreground") { foreground = true; continue; }
+    if (a == "--stdin") {
+      o.stdin_open = true;
+      continue;
+    }
+    if (a == "--start") {
+      o.start = true;
+      continue;
+    }
+    if (a == "--foreground") {
+      foreground = true;
+      continue;
+    }
     if (a == "--log-max-line" && value(n) && absl::SimpleAtoi(n, &o.max_line))
       continue;
     if (a == "--ready-fd" && value(n) && absl::SimpleAtoi(n, &ready_fd))
@@ -81,9 +90,10 @@ int main(int argc, char** argv) {
   int ready_fd = 1;
   bool foreground = false;
   if (!ParseFlags(argc, argv, o, ready_fd, foreground)) {
-    Report(2, "usage: crisp-monitor --id ID --dir DIR [--bundle DIR] "
-              "[--log-path FILE] [--log-max-line N] [--stdin] [--start] "
-              "[--ready-fd N] [--foreground]");
+    Report(2,
+           "usage: crisp-monitor --id ID --dir DIR [--bundle DIR] "
+           "[--log-path FILE] [--log-max-line N] [--stdin] [--start] "
+           "[--ready-fd N] [--foreground]");
     return 2;
   }
   (void)crisp::InitLogging(argv[0], "warn");

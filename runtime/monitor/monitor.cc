@@ -71,8 +71,9 @@ absl::Status Monitor::Create() {
   }
   started_at_ = NowUnixNanos();
   ASSIGN_OR_RETURN(listen_, Listen(o_.dir + "/attach.sock"));
-  return WriteFileAtomic(o_.dir + "/monitor.pid",
-                         absl::StrCat(getpid(), " ", *ProcessStartTime(getpid())));
+  return WriteFileAtomic(
+      o_.dir + "/monitor.pid",
+      absl::StrCat(getpid(), " ", *ProcessStartTime(getpid())));
 }
 
 void Monitor::Broadcast(FrameType type, absl::string_view data) {
@@ -97,8 +98,8 @@ bool Monitor::PumpOutput(int fd, bool is_stderr) {
 }
 
 void Monitor::Accept() {
-  int fd = accept4(listen_.get(), nullptr, nullptr,
-                   SOCK_CLOEXEC | SOCK_NONBLOCK);
+  int fd =
+      accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
   if (fd >= 0) clients_.push_back({UniqueFd(fd), FrameReader()});
 }
 

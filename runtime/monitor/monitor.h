@@ -26,8 +26,8 @@ struct MonitorOptions {
   std::string dir;
   std::string log_path;
   size_t max_line = 16 * 1024;
-  bool stdin_open = false;   // keep a stdin pipe for attach clients
-  bool start = false;        // exec at once instead of waiting for Start
+  bool stdin_open = false;  // keep a stdin pipe for attach clients
+  bool start = false;       // exec at once instead of waiting for Start
 };
 
 class Monitor {

@@ -15,19 +15,25 @@ namespace {
 using nlohmann::json;
 
 template <class T>
-concept HasFields = requires(T& t, int& v) { Fields(v, t); };
+concept HasFields = requires(T& t, int& v) {
+  Fields(v, t);
+};
 
-template <class T> struct IsVector : std::false_type {};
-template <class T> struct IsVector<std::vector<T>> : std::true_type {};
-template <class T> struct IsOptional : std::false_type {};
-template <class T> struct IsOptional<std::optional<T>> : std::true_type {};
-template <class T> struct IsMap : std::false_type {};
+template <class T>
+struct IsVector : std::false_type {};
+template <class T>
+struct IsVector<std::vector<T>> : std::true_type {};
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+template <class T>
+struct IsMap : std::false_type {};
 template <class T>
 struct IsMap<std::map<std::string, T>> : std::true_type {};
 
 absl::Status TypeError(const std::string& path, absl::string_view want) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ": expected ", want));
+  return absl::InvalidArgumentError(absl::StrCat(path, ": expected ", want));
 }
 
 template <class T>
@@ -36,12 +42,13 @@ absl::Status Read(const json& j, const std::string& path, T& out);
 class Reader {
  public:
   Reader(const json& j, const std::string& path) : j_(j), path_(path) {}
-  template <class T> void operator()(const char* key, T& out) {
+  template <class T>
+  void operator()(const char* key, T& out) {
     if (!status.ok()) return;
     auto it = j_.find(key);
     if (it == j_.end() || it->is_null()) return;
-    status = Read(*it, path_.empty() ? key : absl::StrCat(path_, ".", key),
-                  out);
+    status =
+        Read(*it, path_.empty() ? key : absl::StrCat(path_, ".", key), out);
   }
   absl::Status status;
 
@@ -104,12 +111,14 @@ absl::Status Read(const json& j, const std::string& path, T& out) {
   return absl::OkStatus();
 }
 
-template <class T> json Write(const T& in);
+template <class T>
+json Write(const T& in);
 
 class Writer {
  public:
   explicit Writer(json& j) : j_(j) {}
-  template <class T> void operator()(const char* key, const T& in) {
+  template <class T>
+  void operator()(const char* key, const T& in) {
     if constexpr (IsOptional<T>::value) {
       if (in.has_value()) j_[key] = Write(*in);
     } else if constexpr (IsVector<T>::value || IsMap<T>::value ||
@@ -124,7 +133,8 @@ class Writer {
   json& j_;
 };
 
-template <class T> json Write(const T& in) {
+template <class T>
+json Write(const T& in) {
   if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, std::string>) {
     return json(in);
   } else if constexpr (IsVector<T>::value) {

@@ -19,8 +19,7 @@ struct User {
 };
 
 struct Capabilities {
-  std::vector<std::string> bounding, effective, inheritable, permitted,
-      ambient;
+  std::vector<std::string> bounding, effective, inheritable, permitted, ambient;
 };
 
 struct Rlimit {
@@ -185,8 +184,8 @@ struct Hook {
 };
 
 struct Hooks {
-  std::vector<Hook> prestart, create_runtime, create_container,
-      start_container, poststart, poststop;
+  std::vector<Hook> prestart, create_runtime, create_container, start_container,
+      poststart, poststop;
 };
 
 struct Spec {

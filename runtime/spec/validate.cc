@@ -21,8 +21,8 @@ absl::Status ValidateNamespaces(const Linux& linux) {
     const auto& ns = linux.namespaces[i];
     std::string field = absl::StrCat("linux.namespaces[", i, "]");
     if (!kTypes.count(ns.type)) {
-      return Invalid(field + ".type", absl::StrCat("unknown type \"", ns.type,
-                                                  "\""));
+      return Invalid(field + ".type",
+                     absl::StrCat("unknown type \"", ns.type, "\""));
     }
     if (!seen.insert(ns.type).second) {
       return Invalid(field + ".type", "namespace listed twice");
@@ -51,9 +51,9 @@ absl::Status ValidateMounts(const std::vector<Mount>& mounts) {
 // Only namespaced sysctls may be set, and only with their namespace.
 absl::Status ValidateSysctl(const Spec& spec) {
   static const std::set<std::string> kIpc = {
-      "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-      "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
-      "kernel.shm_rmid_forced"};
+      "kernel.msgmax", "kernel.msgmnb",         "kernel.msgmni",
+      "kernel.sem",    "kernel.shmall",         "kernel.shmmax",
+      "kernel.shmmni", "kernel.shm_rmid_forced"};
   for (const auto& [key, value] : spec.linux->sysctl) {
     std::string field = absl::StrCat("linux.sysctl[\"", key, "\"]");
     std::string ns;
@@ -124,8 +124,8 @@ absl::Status ValidateProcess(const Process& process) {
 absl::Status Validate(const Spec& spec) {
   if (spec.oci_version.empty()) return Invalid("ociVersion", "must be set");
   if (!absl::StartsWith(spec.oci_version, "1.")) {
-    return Invalid("ociVersion", absl::StrCat("unsupported version ",
-                                              spec.oci_version));
+    return Invalid("ociVersion",
+                   absl::StrCat("unsupported version ", spec.oci_version));
   }
   if (!spec.root || spec.root->path.empty()) {
     return Invalid("root.path", "must be set");

@@ -19,8 +19,9 @@ using ::testing::HasSubstr;
 using CgroupsTest = RuntimeTest;
 
 TEST_F(CgroupsTest, PidsLimitIsEnforced) {
-  spec::Spec s = BaseSpec({"sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do "
-                                       "sleep 2 & done; wait; echo end"});
+  spec::Spec s = BaseSpec({"sh", "-c",
+                           "for i in 1 2 3 4 5 6 7 8 9 10; do "
+                           "sleep 2 & done; wait; echo end"});
   s.linux->resources->pids = spec::Pids{4};
   auto r = RunContainer(Id("pids"), s);
   EXPECT_THAT(r.err, HasSubstr("fork"));
@@ -28,8 +29,8 @@ TEST_F(CgroupsTest, PidsLimitIsEnforced) {
 
 TEST_F(CgroupsTest, StatsMoveUnderLoadAndUpdateApplies) {
   std::string id = Id("stats");
-  std::string bundle = WriteBundle(
-      id, BaseSpec({"sh", "-c", "while :; do :; done"}));
+  std::string bundle =
+      WriteBundle(id, BaseSpec({"sh", "-c", "while :; do :; done"}));
   ASSERT_EQ(Runtime({"create", "--bundle", bundle, id}).exit_code, 0);
   ASSERT_EQ(Runtime({"start", id}).exit_code, 0);
   auto first = runtime::ReadStats(StateDir(id));
@@ -42,9 +43,9 @@ TEST_F(CgroupsTest, StatsMoveUnderLoadAndUpdateApplies) {
   EXPECT_EQ(second->pids, 1u);
   auto r = Runtime({"update", "--pids-limit", "7", "--memory", "50000000", id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(*ReadFile(absl::StrCat("/sys/fs/cgroup/pids/crisp/", id,
-                                   "/pids.max")),
-            "7\n");
+  EXPECT_EQ(
+      *ReadFile(absl::StrCat("/sys/fs/cgroup/pids/crisp/", id, "/pids.max")),
+      "7\n");
   EXPECT_EQ(*ReadFile(absl::StrCat("/sys/fs/cgroup/memory/crisp/", id,
                                    "/memory.limit_in_bytes")),
             "49999872\n");  // rounded down to pages

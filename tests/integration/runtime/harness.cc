@@ -76,8 +76,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   int status = ReadBoth(out[0], err[0], r, pid);
   close(out[0]);
   close(err[0]);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
-                                  : 128 + WTERMSIG(status);
+  r.exit_code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
 
@@ -103,9 +103,9 @@ void RuntimeTest::SetUp() {
 void RuntimeTest::TearDown() {
   for (const std::string& id : ids_) {
     (void)Runtime({"delete", "--force", id});
-    for (const char* c : {"pids", "memory", "cpu", "cpuacct", "cpuset",
-                          "devices", "freezer", "blkio", "systemd",
-                          "unified"}) {
+    for (const char* c :
+         {"pids", "memory", "cpu", "cpuacct", "cpuset", "devices", "freezer",
+          "blkio", "systemd", "unified"}) {
       rmdir(absl::StrCat("/sys/fs/cgroup/", c, "/crisp/", id).c_str());
     }
   }
@@ -127,17 +127,23 @@ spec::Spec RuntimeTest::BaseSpec(std::vector<std::string> args) const {
   s.process->env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"};
   s.process->no_new_privileges = true;
   spec::Capabilities caps;
-  caps.bounding = caps.effective = caps.permitted = {
-      "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
+  caps.bounding = caps.effective =
+      caps.permitted = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
   s.process->capabilities = caps;
   s.mounts = {
       {"/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}},
-      {"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755",
-                                  "size=65536k"}},
-      {"/dev/pts", "devpts", "devpts", {"nosuid", "noexec", "newinstance",
-                                        "ptmxmode=0666", "mode=0620"}},
-      {"/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777",
-                                    "size=65536k"}},
+      {"/dev",
+       "tmpfs",
+       "tmpfs",
+       {"nosuid", "strictatime", "mode=755", "size=65536k"}},
+      {"/dev/pts",
+       "devpts",
+       "devpts",
+       {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}},
+      {"/dev/shm",
+       "tmpfs",
+       "shm",
+       {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
       {"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}},
       {"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}},
       {"/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev"}}};

@@ -37,9 +37,7 @@ class RuntimeTest : public ::testing::Test {
   CommandResult RunContainer(const std::string& id, const spec::Spec& spec);
   // A unique container id for this test process.
   std::string Id(const std::string& name);
-  std::string StateDir(const std::string& id) const {
-    return root_ + "/" + id;
-  }
+  std::string StateDir(const std::string& id) const { return root_ + "/" + id; }
 
   std::string tmp_, rootfs_, root_;
   std::vector<std::string> ids_;

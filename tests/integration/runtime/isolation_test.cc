@@ -45,9 +45,9 @@ TEST_F(IsolationTest, StandardMountsMaskedAndReadonlyPaths) {
                 "ls -l /dev/null /dev/ptmx; touch /rootfile || echo root-ro; "
                 "touch /tmp/ok && echo tmp-rw"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* m : {" /proc proc", " /dev tmpfs", " /dev/pts devpts",
-                        " /dev/shm tmpfs", " /dev/mqueue mqueue",
-                        " /sys sysfs ro"}) {
+  for (const char* m :
+       {" /proc proc", " /dev tmpfs", " /dev/pts devpts", " /dev/shm tmpfs",
+        " /dev/mqueue mqueue", " /sys sysfs ro"}) {
     EXPECT_THAT(r.out, HasSubstr(m));
   }
   EXPECT_THAT(r.out, HasSubstr("keys=0"));
@@ -60,8 +60,9 @@ TEST_F(IsolationTest, StandardMountsMaskedAndReadonlyPaths) {
 }
 
 TEST_F(IsolationTest, UserGroupsCapabilitiesAndNoNewPrivs) {
-  spec::Spec s = BaseSpec({"sh", "-c", "id; grep -E 'Cap|NoNewPrivs' "
-                                       "/proc/self/status; umask"});
+  spec::Spec s = BaseSpec({"sh", "-c",
+                           "id; grep -E 'Cap|NoNewPrivs' "
+                           "/proc/self/status; umask"});
   s.process->user = {1000, 1001, 027, {10, 20}};
   // A non-root process keeps across execve only its ambient capabilities.
   s.process->capabilities->inheritable = {"CAP_KILL"};
@@ -78,7 +79,8 @@ TEST_F(IsolationTest, UserGroupsCapabilitiesAndNoNewPrivs) {
 }
 
 TEST_F(IsolationTest, RootGetsExactlyTheBoundingSet) {
-  auto r = RunContainer(Id("rootcaps"), BaseSpec({"grep", "Cap", "/proc/self/status"}));
+  auto r = RunContainer(Id("rootcaps"),
+                        BaseSpec({"grep", "Cap", "/proc/self/status"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("CapEff:\t0000000020000420"));
   EXPECT_THAT(r.out, HasSubstr("CapBnd:\t0000000020000420"));
@@ -94,8 +96,9 @@ TEST_F(IsolationTest, NoCapabilitiesMeansCapEffZero) {
 }
 
 TEST_F(IsolationTest, SeccompRuleReturnsEperm) {
-  spec::Spec s = BaseSpec({"sh", "-c", "mkdir /tmp/d && echo made; "
-                                       "echo still-running"});
+  spec::Spec s = BaseSpec({"sh", "-c",
+                           "mkdir /tmp/d && echo made; "
+                           "echo still-running"});
   spec::Seccomp sc;
   sc.default_action = "SCMP_ACT_ALLOW";
   sc.architectures = {"SCMP_ARCH_X86_64"};
@@ -128,8 +131,9 @@ TEST_F(IsolationTest, SeccompWithoutNoNewPrivsIsLoadedEarly) {
 }
 
 TEST_F(IsolationTest, RlimitsSysctlAndOomScoreAdjClamp) {
-  spec::Spec s = BaseSpec({"sh", "-c", "ulimit -n; cat /proc/self/oom_score_adj;"
-                                       " cat /proc/sys/kernel/shmmni"});
+  spec::Spec s = BaseSpec({"sh", "-c",
+                           "ulimit -n; cat /proc/self/oom_score_adj;"
+                           " cat /proc/sys/kernel/shmmni"});
   s.process->rlimits = {{"RLIMIT_NOFILE", 321, 123}};
   s.process->oom_score_adj = -500;  // this node refuses negative values
   s.linux->sysctl["kernel.shmmni"] = "2048";

@@ -59,7 +59,7 @@ TEST_F(LifecycleTest, CreateStartStateKillDelete) {
   EXPECT_EQ(absl::StrCat(state["pid"].get<int>()), *ReadFile(pid_file));
   ASSERT_EQ(Runtime({"start", id}).exit_code, 0);
   EXPECT_TRUE(WaitStatus(id, "running"));
-  EXPECT_NE(Runtime({"start", id}).exit_code, 0);  // not created any more
+  EXPECT_NE(Runtime({"start", id}).exit_code, 0);   // not created any more
   EXPECT_NE(Runtime({"delete", id}).exit_code, 0);  // running
   ASSERT_EQ(Runtime({"kill", id, "KILL"}).exit_code, 0);
   EXPECT_TRUE(WaitStatus(id, "stopped"));
@@ -72,14 +72,14 @@ TEST_F(LifecycleTest, CreateStartStateKillDelete) {
 }
 
 TEST_F(LifecycleTest, ExitCodePropagates) {
-  EXPECT_EQ(RunContainer(Id("exit7"), BaseSpec({"sh", "-c", "exit 7"}))
-                .exit_code,
-            7);
+  EXPECT_EQ(
+      RunContainer(Id("exit7"), BaseSpec({"sh", "-c", "exit 7"})).exit_code, 7);
   // The pid namespace's init ignores signals it has no handler for, even
   // SIGKILL from inside; a signal from outside ends it.
-  EXPECT_EQ(RunContainer(Id("sig"), BaseSpec({"sh", "-c", "kill -9 $$; exit 4"}))
-                .exit_code,
-            4);
+  EXPECT_EQ(
+      RunContainer(Id("sig"), BaseSpec({"sh", "-c", "kill -9 $$; exit 4"}))
+          .exit_code,
+      4);
 }
 
 TEST_F(LifecycleTest, FailedCreateNamesTheStepAndLeavesNothing) {
@@ -91,9 +91,8 @@ TEST_F(LifecycleTest, FailedCreateNamesTheStepAndLeavesNothing) {
   struct stat st;
   EXPECT_NE(stat(StateDir(id).c_str(), &st), 0);
   for (const char* c : {"pids", "memory", "cpu", "unified"}) {
-    EXPECT_NE(stat(absl::StrCat("/sys/fs/cgroup/", c, "/crisp/", id).c_str(),
-                   &st),
-              0)
+    EXPECT_NE(
+        stat(absl::StrCat("/sys/fs/cgroup/", c, "/crisp/", id).c_str(), &st), 0)
         << c;
   }
   spec::Spec bad = BaseSpec({"true"});
@@ -158,16 +157,17 @@ std::string ReadUntil(int fd, const std::string& marker) {
 
 TEST_F(LifecycleTest, TerminalContainerGetsAPty) {
   std::string id = Id("tty");
-  spec::Spec s = BaseSpec({"sh", "-c", "tty; stty size; echo tty-done; "
-                                       "sleep 1"});
+  spec::Spec s = BaseSpec({"sh", "-c",
+                           "tty; stty size; echo tty-done; "
+                           "sleep 1"});
   s.process->terminal = true;
   s.process->console_size = spec::ConsoleSize{33, 101};
   std::string bundle = WriteBundle(id, s);
   std::string sock = tmp_ + "/console.sock";
   ConsoleSocket console(sock);
   std::thread create([&] {
-    auto r = Runtime({"create", "--bundle", bundle, "--console-socket", sock,
-                      id});
+    auto r =
+        Runtime({"create", "--bundle", bundle, "--console-socket", sock, id});
     EXPECT_EQ(r.exit_code, 0) << r.err;
   });
   UniqueFd master = console.Receive();

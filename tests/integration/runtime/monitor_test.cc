@@ -44,8 +44,9 @@ class MonitorTest : public RuntimeTest {
                            std::vector<std::string> extra = {}) {
     std::string dir = WriteBundle(id, spec);
     dirs_.push_back(dir);
-    std::vector<std::string> argv = {CRISP_MONITOR_BIN, "--id", id, "--dir",
-                                     dir, "--log-path", dir + "/ctr.log"};
+    std::vector<std::string> argv = {CRISP_MONITOR_BIN, "--id", id,
+                                     "--dir",           dir,    "--log-path",
+                                     dir + "/ctr.log"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     auto r = RunCommand(argv);
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -84,8 +85,8 @@ TEST_F(MonitorTest, WritesCriLogAndExitStatusAfterItsStarterExits) {
 }
 
 TEST_F(MonitorTest, KillSignalIsRecorded) {
-  std::string dir = StartMonitor(Id("sig"), BaseSpec({"sleep", "60"}),
-                                 {"--start"});
+  std::string dir =
+      StartMonitor(Id("sig"), BaseSpec({"sleep", "60"}), {"--start"});
   ASSERT_TRUE(runtime::Kill(dir + "/state", SIGTERM).ok());  // ignored by init
   ASSERT_TRUE(runtime::Kill(dir + "/state", SIGKILL).ok());
   auto st = WaitExit(dir);
@@ -115,8 +116,8 @@ TEST_F(MonitorTest, HeldUntilStartThenAttachSeesOutputAndStdin) {
   auto conn = console::ConnectUnix(dir + "/attach.sock");
   ASSERT_TRUE(conn.ok()) << conn.status();
   ASSERT_TRUE(runtime::Start(dir + "/state").ok());
-  std::string frame = monitor::EncodeFrame(monitor::FrameType::kStdin,
-                                           "hello\n");
+  std::string frame =
+      monitor::EncodeFrame(monitor::FrameType::kStdin, "hello\n");
   ASSERT_EQ(write(conn->get(), frame.data(), frame.size()),
             static_cast<ssize_t>(frame.size()));
   monitor::FrameReader reader;

@@ -12,9 +12,9 @@
 namespace crisp::runtime::cgroups {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::Field;
-using ::testing::AllOf;
 
 spec::Resources SomeResources() {
   spec::Resources r;
@@ -48,10 +48,10 @@ auto Is(const std::string& ctrl, const std::string& file,
 TEST(CgroupResourcesTest, V1Mapping) {
   auto s = V1Settings(SomeResources());
   EXPECT_THAT(s, Contains(Is("memory", "memory.limit_in_bytes", "67108864")));
-  EXPECT_THAT(s, Contains(Is("memory", "memory.memsw.limit_in_bytes",
-                             "134217728")));
-  EXPECT_THAT(s, Contains(Is("memory", "memory.soft_limit_in_bytes",
-                             "33554432")));
+  EXPECT_THAT(
+      s, Contains(Is("memory", "memory.memsw.limit_in_bytes", "134217728")));
+  EXPECT_THAT(s,
+              Contains(Is("memory", "memory.soft_limit_in_bytes", "33554432")));
   EXPECT_THAT(s, Contains(Is("cpu", "cpu.shares", "1024")));
   EXPECT_THAT(s, Contains(Is("cpu", "cpu.cfs_quota_us", "50000")));
   EXPECT_THAT(s, Contains(Is("cpu", "cpu.cfs_period_us", "100000")));
@@ -60,8 +60,8 @@ TEST(CgroupResourcesTest, V1Mapping) {
   EXPECT_THAT(s, Contains(Is("blkio", "blkio.weight", "500")));
   EXPECT_THAT(s, Contains(Is("blkio", "blkio.throttle.read_bps_device",
                              "8:0 1048576")));
-  EXPECT_THAT(s, Contains(Is("hugetlb", "hugetlb.2MB.limit_in_bytes",
-                             "4194304")));
+  EXPECT_THAT(s,
+              Contains(Is("hugetlb", "hugetlb.2MB.limit_in_bytes", "4194304")));
   EXPECT_THAT(s, Contains(Is("devices", "devices.deny", "a *:* rwm")));
 }
 
@@ -89,8 +89,8 @@ TEST(CgroupResourcesTest, UnlimitedValues) {
   EXPECT_THAT(V2Settings(r), Contains(Is("", "memory.max", "max")));
   EXPECT_THAT(V2Settings(r), Contains(Is("", "pids.max", "max")));
   EXPECT_THAT(V2Settings(r), Contains(Is("", "cpu.max", "max 100000")));
-  EXPECT_THAT(V1Settings(r), Contains(Is("memory", "memory.limit_in_bytes",
-                                         "-1")));
+  EXPECT_THAT(V1Settings(r),
+              Contains(Is("memory", "memory.limit_in_bytes", "-1")));
   EXPECT_EQ(SharesToWeight(2), 1u);
   EXPECT_EQ(SharesToWeight(262144), 10000u);
   EXPECT_EQ(BlkioToIoWeight(10), 1u);
@@ -148,14 +148,19 @@ TEST_F(CgroupFsTest, V2WritesOneDirectoryAndReadsStats) {
   EXPECT_EQ(Read("/crisp/c2/memory.max"), "67108864");
   EXPECT_EQ(Read("/crisp/c2/cpu.max"), "50000 100000");
   const std::string dir = root_ + "/crisp/c2";
-  ASSERT_TRUE(WriteFileAtomic(dir + "/cpu.stat", "usage_usec 5\nuser_usec 3\n").ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(dir + "/cpu.stat", "usage_usec 5\nuser_usec 3\n").ok());
   ASSERT_TRUE(WriteFileAtomic(dir + "/memory.current", "1000\n").ok());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/memory.stat",
-                              "anon 300\ninactive_file 200\n").ok());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/memory.events", "oom 1\noom_kill 2\n").ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(dir + "/memory.stat", "anon 300\ninactive_file 200\n")
+          .ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(dir + "/memory.events", "oom 1\noom_kill 2\n").ok());
   ASSERT_TRUE(WriteFileAtomic(dir + "/pids.current", "3\n").ok());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/io.stat",
-                              "8:0 rbytes=10 wbytes=20\n8:16 rbytes=1 wbytes=2\n").ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(dir + "/io.stat",
+                      "8:0 rbytes=10 wbytes=20\n8:16 rbytes=1 wbytes=2\n")
+          .ok());
   Stats s = cg->ReadStats();
   EXPECT_EQ(s.cpu_usage_ns, 5000u);
   EXPECT_EQ(s.memory_usage, 1000u);
@@ -171,7 +176,8 @@ TEST(CgroupStatsTest, ParsesV1Files) {
   auto m = ParseFlatKeyed("total_rss 10\ntotal_inactive_file 5\nbad\n");
   EXPECT_EQ(m["total_rss"], 10u);
   EXPECT_EQ(m.count("bad"), 0u);
-  auto b = ParseBlkioBytes("8:0 Read 100\n8:0 Write 7\n8:16 Read 1\nTotal 108\n");
+  auto b =
+      ParseBlkioBytes("8:0 Read 100\n8:0 Write 7\n8:16 Read 1\nTotal 108\n");
   EXPECT_EQ(b["Read"], 101u);
   EXPECT_EQ(b["Write"], 7u);
 }

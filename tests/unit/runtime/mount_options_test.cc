@@ -9,8 +9,8 @@ namespace {
 TEST(MountOptionsTest, FlagsPropagationAndData) {
   MountOptions o = ParseOptions(
       {"nosuid", "noexec", "ro", "rprivate", "mode=755", "size=64k"});
-  EXPECT_EQ(o.flags, static_cast<unsigned long>(MS_NOSUID | MS_NOEXEC |
-                                                MS_RDONLY));
+  EXPECT_EQ(o.flags,
+            static_cast<unsigned long>(MS_NOSUID | MS_NOEXEC | MS_RDONLY));
   EXPECT_EQ(o.propagation, static_cast<unsigned long>(MS_PRIVATE | MS_REC));
   EXPECT_EQ(o.data, "mode=755,size=64k");
   EXPECT_FALSE(o.bind);

@@ -24,20 +24,46 @@ uint32_t RunBpf(const std::vector<sock_filter>& prog, const seccomp_data& d) {
       case BPF_LD | BPF_W | BPF_ABS:
         std::memcpy(&a, bytes + f.k, 4);
         break;
-      case BPF_LD | BPF_MEM: a = mem[f.k]; break;
-      case BPF_LDX | BPF_MEM: x = mem[f.k]; break;
-      case BPF_ST: mem[f.k] = a; break;
-      case BPF_STX: mem[f.k] = x; break;
-      case BPF_ALU | BPF_AND | BPF_K: a &= f.k; break;
-      case BPF_MISC | BPF_TAX: x = a; break;
-      case BPF_MISC | BPF_TXA: a = x; break;
-      case BPF_JMP | BPF_JA: pc += f.k; break;
-      case BPF_JMP | BPF_JEQ | BPF_K: pc += (a == f.k) ? f.jt : f.jf; break;
-      case BPF_JMP | BPF_JGT | BPF_K: pc += (a > f.k) ? f.jt : f.jf; break;
-      case BPF_JMP | BPF_JGE | BPF_K: pc += (a >= f.k) ? f.jt : f.jf; break;
-      case BPF_JMP | BPF_JSET | BPF_K: pc += (a & f.k) ? f.jt : f.jf; break;
-      case BPF_RET | BPF_K: return f.k;
-      case BPF_RET | BPF_A: return a;
+      case BPF_LD | BPF_MEM:
+        a = mem[f.k];
+        break;
+      case BPF_LDX | BPF_MEM:
+        x = mem[f.k];
+        break;
+      case BPF_ST:
+        mem[f.k] = a;
+        break;
+      case BPF_STX:
+        mem[f.k] = x;
+        break;
+      case BPF_ALU | BPF_AND | BPF_K:
+        a &= f.k;
+        break;
+      case BPF_MISC | BPF_TAX:
+        x = a;
+        break;
+      case BPF_MISC | BPF_TXA:
+        a = x;
+        break;
+      case BPF_JMP | BPF_JA:
+        pc += f.k;
+        break;
+      case BPF_JMP | BPF_JEQ | BPF_K:
+        pc += (a == f.k) ? f.jt : f.jf;
+        break;
+      case BPF_JMP | BPF_JGT | BPF_K:
+        pc += (a > f.k) ? f.jt : f.jf;
+        break;
+      case BPF_JMP | BPF_JGE | BPF_K:
+        pc += (a >= f.k) ? f.jt : f.jf;
+        break;
+      case BPF_JMP | BPF_JSET | BPF_K:
+        pc += (a & f.k) ? f.jt : f.jf;
+        break;
+      case BPF_RET | BPF_K:
+        return f.k;
+      case BPF_RET | BPF_A:
+        return a;
       default:
         ADD_FAILURE() << "opcode 0x" << std::hex << f.code << " not modelled";
         return 0;
@@ -97,7 +123,8 @@ TEST(SeccompTest, DefaultErrnoAndAllowList) {
   ASSERT_TRUE(prog.ok()) << prog.status();
   EXPECT_EQ((*prog)->flags, static_cast<unsigned>(SECCOMP_FILTER_FLAG_LOG));
   EXPECT_EQ(RunBpf((*prog)->filter, Call(SYS_write)), SECCOMP_RET_ALLOW);
-  EXPECT_EQ(RunBpf((*prog)->filter, Call(SYS_open)), SECCOMP_RET_ERRNO | ENOSYS);
+  EXPECT_EQ(RunBpf((*prog)->filter, Call(SYS_open)),
+            SECCOMP_RET_ERRNO | ENOSYS);
 }
 
 TEST(SeccompTest, CachedByContent) {
