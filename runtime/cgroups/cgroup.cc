@@ -15,6 +15,7 @@
 #include "common/files.h"
 #include "common/status.h"
 #include "glog/logging.h"
+#include "runtime/cgroups/device_filter.h"
 #include "runtime/cgroups/resources.h"
 
 namespace crisp::runtime::cgroups {
@@ -141,6 +142,9 @@ absl::Status Cgroup::Apply(const spec::Resources& r) const {
   std::vector<Setting> settings = unified() ? V2Settings(r) : V1Settings(r);
   if (!unified() && !r.unified.empty()) {
     LOG(WARNING) << "linux.resources.unified ignored on a v1 node";
+  }
+  if (unified() && !r.devices.empty() && !options_.create_files) {
+    RETURN_IF_ERROR(AttachDeviceFilter(dirs_.at(""), r.devices));
   }
   for (size_t i = 0; i < settings.size(); ++i) {
     const Setting& s = settings[i];

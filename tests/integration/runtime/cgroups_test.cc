@@ -1,5 +1,8 @@
 // Resource limits enforced by the cgroup (memory with OOM reported, pids),
 // stats that move under load, and update of a running container.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -8,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "gmock/gmock.h"
+#include "runtime/cgroups/device_filter.h"
+#include "runtime/cgroups/layout.h"
 #include "runtime/container.h"
 #include "tests/integration/runtime/harness.h"
 
@@ -50,6 +55,43 @@ TEST_F(CgroupsTest, StatsMoveUnderLoadAndUpdateApplies) {
                                    "/memory.limit_in_bytes")),
             "49999872\n");  // rounded down to pages
   EXPECT_EQ(Runtime({"delete", "--force", id}).exit_code, 0);
+}
+
+// The cgroup v2 device program, on this node's unified hierarchy (the
+// kernel runs cgroup2 device programs on hybrid nodes too).
+TEST_F(CgroupsTest, V2DeviceFilterIsEnforced) {
+  auto layout = cgroups::DetectLayout();
+  ASSERT_TRUE(layout.ok());
+  if (layout->unified_mount.empty()) GTEST_SKIP() << "no cgroup2 mount";
+  std::string dir =
+      absl::StrCat(layout->unified_mount, "/crisp-devtest-", getpid());
+  ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
+  spec::DeviceRule deny, zero;
+  deny.access = "rwm";
+  zero.allow = true;
+  zero.type = "c";
+  zero.major = 1;
+  zero.minor = 5;
+  zero.access = "rw";
+  absl::Status st = cgroups::AttachDeviceFilter(dir, {deny, zero});
+  if (!st.ok()) {
+    rmdir(dir.c_str());
+    FAIL() << st;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open((dir + "/cgroup.procs").c_str(), O_WRONLY);
+    if (fd < 0 || write(fd, "0", 1) != 1) _exit(10);
+    close(fd);
+    if (open("/dev/zero", O_RDONLY) < 0) _exit(11);
+    if (open("/dev/null", O_RDONLY) >= 0) _exit(12);
+    _exit(errno == EPERM ? 0 : 13);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  rmdir(dir.c_str());
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace
