@@ -47,7 +47,7 @@ std::string Digester::Digest() const {
   EVP_MD_CTX_free(copy);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(len * 2);
+  hex.reserve(size_t{len} * 2);
   for (unsigned int i = 0; i < len; ++i) {
     hex.push_back(kHex[out[i] >> 4]);
     hex.push_back(kHex[out[i] & 15]);

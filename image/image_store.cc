@@ -119,6 +119,7 @@ absl::StatusOr<std::vector<std::string>> ImageStore::IdsWithPrefix(
                               "length(?1)) = ?1",
                               {lo}));
   std::vector<std::string> out;
+  out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(AsString(r[0]));
   return out;
 }

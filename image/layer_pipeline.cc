@@ -48,7 +48,9 @@ absl::Status Pipeline::Run() {
     }
   }
   std::vector<std::thread> workers;
-  for (int i = 0; i < std::min(wanted, deps_.parallel); ++i) {
+  int n = std::min(wanted, deps_.parallel);
+  workers.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
     workers.emplace_back([this] { Worker(); });
   }
   absl::Status status;

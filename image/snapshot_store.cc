@@ -32,6 +32,7 @@ absl::StatusOr<std::vector<std::string>> Entries(const std::string& dir) {
 
 std::vector<std::string> ChainIds(const std::vector<std::string>& diff_ids) {
   std::vector<std::string> out;
+  out.reserve(diff_ids.size());
   for (const std::string& d : diff_ids) {
     out.push_back(out.empty() ? d
                               : Sha256Digest(absl::StrCat(out.back(), " ", d)));

@@ -19,7 +19,6 @@ namespace crisp::testing {
 namespace {
 
 using image::testing::BuildTar;
-using image::testing::TarEntry;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;

@@ -17,7 +17,6 @@ namespace {
 
 using testing::BuildTar;
 using ::testing::HasSubstr;
-using testing::TarEntry;
 
 class UnpackTest : public ::testing::Test {
  protected:
