@@ -4,7 +4,9 @@ registry: it asks for Basic credentials, serves manifests from upstream,
 and answers blob requests with a 307 redirect to another origin
 (http://localhost:<port>/storage/...), where it records whether the
 Authorization header followed the redirect (GET /leaks). With --stall it
-sends the first bytes of every blob and then nothing."""
+sends the first bytes of every blob and then nothing; with --drop-once it
+closes the connection halfway through the first download of each blob and
+serves Range requests (206) afterwards."""
 import argparse
 import json
 import sys
@@ -13,7 +15,8 @@ import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-STATS = {"storage_requests": 0, "with_authorization": 0}
+STATS = {"storage_requests": 0, "with_authorization": 0, "range_requests": 0}
+DROPPED = set()
 LOCK = threading.Lock()
 
 
@@ -71,6 +74,22 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(3600)
             return
+        rng = self.headers.get("Range", "")
+        if rng.startswith("bytes="):
+            start = int(rng[6:].split("-")[0])
+            with LOCK:
+                STATS["range_requests"] += 1
+            return self.send(206, data[start:], {
+                "Content-Range": f"bytes {start}-{len(data) - 1}/{len(data)}"})
+        if self.args.drop_once and self.path not in DROPPED and len(data) > 100:
+            DROPPED.add(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[:len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
         self.send(200, data, {"Content-Type": "application/octet-stream"})
 
 
@@ -79,6 +98,7 @@ def main():
     p.add_argument("--listen", required=True)
     p.add_argument("--upstream", required=True)
     p.add_argument("--stall", action="store_true")
+    p.add_argument("--drop-once", action="store_true")
     Handler.args = p.parse_args()
     host, port = Handler.args.listen.rsplit(":", 1)
     ThreadingHTTPServer.daemon_threads = True

@@ -143,6 +143,19 @@ TEST_F(PullTest, ConcurrentPullsOfOneImageAllSucceedWithOneResult) {
   EXPECT_THAT(List(), SizeIs(1));
 }
 
+class PinnedTest : public ImageTest {};
+
+TEST_F(PinnedTest, TheSandboxImageIsPinned) {
+  SKIP_UNLESS_LAB_UP();
+  std::string pause = Lab("e2e-test-images/busybox:1.29-2");
+  StartDaemon("[image]\nsandbox_image = \"" + pause + "\"\n");
+  std::string a, b;
+  ASSERT_TRUE(Pull(pause, &a).ok());
+  ASSERT_TRUE(Pull(Lab("crisp/layers-gzip:latest"), &b).ok());
+  EXPECT_TRUE(Status(a).image().pinned());
+  EXPECT_FALSE(Status(b).image().pinned());
+}
+
 TEST_F(PullTest, InvalidReferenceIsInvalidArgument) {
   std::string id;
   grpc::Status s = Pull("Invalid/UPPER", &id);

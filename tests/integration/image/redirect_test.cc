@@ -16,14 +16,14 @@ using ::testing::HasSubstr;
 
 class FakeRegistryTest : public ImageTest {
  protected:
-  void StartFake(bool stall) {
+  void StartFake(const std::string& mode) {
     port_ = FreePort();
     std::string script = std::string(CRISP_SOURCE_DIR) +
                          "/tests/integration/image/fake_registry.py";
     std::vector<std::string> argv = {"python3",    script,
                                      "--listen",   host(),
                                      "--upstream", "http://" + LabRegistry()};
-    if (stall) argv.push_back("--stall");
+    if (!mode.empty()) argv.push_back(mode);
     ASSERT_TRUE(fake_.Start(argv, crispd_.dir() + "/fake.log"));
     ASSERT_TRUE(WaitHttp("http://" + host() + "/leaks"));
   }
@@ -47,7 +47,7 @@ class FakeRegistryTest : public ImageTest {
 TEST_F(FakeRegistryTest, RedirectToAnotherHostDropsTheCredentials) {
   SKIP_UNLESS_LAB_UP();
   StartDaemon();
-  StartFake(/*stall=*/false);
+  StartFake("");
   std::string id;
   v1::AuthConfig auth = Creds();
   grpc::Status s = Pull(host() + "/e2e-test-images/busybox:1.29-2", &id, &auth);
@@ -57,10 +57,22 @@ TEST_F(FakeRegistryTest, RedirectToAnotherHostDropsTheCredentials) {
   EXPECT_EQ(leaks.value("with_authorization", -1), 0);
 }
 
+TEST_F(FakeRegistryTest, DroppedDownloadsResumeWithARangeRequest) {
+  SKIP_UNLESS_LAB_UP();
+  StartDaemon();
+  StartFake("--drop-once");
+  std::string id;
+  v1::AuthConfig auth = Creds();
+  grpc::Status s = Pull(host() + "/e2e-test-images/busybox:1.29-2", &id, &auth);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(id, ConfigDigest("e2e-test-images/busybox", "1.29-2"));
+  EXPECT_GT(Leaks().value("range_requests", 0), 0);
+}
+
 TEST_F(FakeRegistryTest, StalledDownloadFailsAfterTheStallTimeout) {
   SKIP_UNLESS_LAB_UP();
   StartDaemon("[image]\nstall_timeout_seconds = 1\n");
-  StartFake(/*stall=*/true);
+  StartFake("--stall");
   std::string id;
   v1::AuthConfig auth = Creds();
   auto start = std::chrono::steady_clock::now();
