@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -26,6 +27,19 @@ absl::StatusOr<Pty> OpenPty() {
   if (fd < 0) return LastErrno("open pty peer");
   pty.slave.Reset(fd);
   return pty;
+}
+
+absl::Status MountConsole(int master) {
+  unsigned int n = 0;
+  if (ioctl(master, TIOCGPTN, &n) != 0) return LastErrno("TIOCGPTN");
+  std::string slave = absl::StrCat("/dev/pts/", n);
+  UniqueFd console(
+      open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!console) return LastErrno("create /dev/console");
+  if (mount(slave.c_str(), "/dev/console", "", MS_BIND, nullptr) != 0) {
+    return LastErrno(absl::StrCat("bind ", slave, " on /dev/console"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status UseAsStdio(int slave) {

@@ -16,6 +16,9 @@ struct Pty {
 
 // Opens /dev/ptmx (the container's devpts) and its slave.
 [[nodiscard]] absl::StatusOr<Pty> OpenPty();
+// Bind-mounts the pty's slave onto /dev/console (the container's /dev), as
+// runc does for terminal containers.
+[[nodiscard]] absl::Status MountConsole(int master);
 // setsid, the slave as controlling terminal and as fds 0, 1 and 2.
 [[nodiscard]] absl::Status UseAsStdio(int slave);
 [[nodiscard]] absl::Status SetSize(int fd, unsigned rows, unsigned cols);

@@ -105,6 +105,7 @@ absl::Status SetupStdio(const ChildPlan& plan, const spec::Process& p) {
     RETURN_IF_ERROR(console::SetSize(pty.master.get(), p.console_size->height,
                                      p.console_size->width));
   }
+  if (!plan.exec_only) RETURN_IF_ERROR(console::MountConsole(pty.master.get()));
   RETURN_IF_ERROR(sync::Send(plan.sync_fd, sync::Kind::kPty));
   RETURN_IF_ERROR(console::SendFd(plan.sync_fd, pty.master.get(), "pty"));
   return console::UseAsStdio(pty.slave.get());

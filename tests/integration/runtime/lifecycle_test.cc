@@ -158,8 +158,8 @@ std::string ReadUntil(int fd, const std::string& marker) {
 TEST_F(LifecycleTest, TerminalContainerGetsAPty) {
   std::string id = Id("tty");
   spec::Spec s = BaseSpec({"sh", "-c",
-                           "tty; stty size; echo tty-done; "
-                           "sleep 1"});
+                           "tty; stty size; echo on-console > /dev/console; "
+                           "echo tty-done; sleep 1"});
   s.process->terminal = true;
   s.process->console_size = spec::ConsoleSize{33, 101};
   std::string bundle = WriteBundle(id, s);
@@ -177,6 +177,7 @@ TEST_F(LifecycleTest, TerminalContainerGetsAPty) {
   std::string out = ReadUntil(master.get(), "tty-done");
   EXPECT_THAT(out, HasSubstr("/dev/pts/0"));
   EXPECT_THAT(out, HasSubstr("33 101"));
+  EXPECT_THAT(out, HasSubstr("on-console"));
 }
 
 }  // namespace
