@@ -15,6 +15,9 @@ absl::StatusOr<GcResult> CollectGarbage(const GcDeps& deps) {
     for (auto& b : img.Blobs()) keep.insert(std::move(b));
     for (const auto& l : img.layers) keep.insert(l.chain_id);
   }
+  if (deps.in_use) {
+    for (auto& key : deps.in_use()) keep.insert(std::move(key));
+  }
   GcResult result;
   ASSIGN_OR_RETURN(auto blobs, deps.content->List());
   for (const auto& b : blobs) {

@@ -5,6 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "image/content_store.h"
@@ -25,6 +28,9 @@ struct GcDeps {
   SnapshotStore* snapshots;
   ImageStore* images;
   Leases* leases;
+  // Blob digests and chain ids that something outside the image store
+  // still uses (containers' lower dirs); may be empty.
+  std::function<std::vector<std::string>()> in_use;
 };
 
 [[nodiscard]] absl::StatusOr<GcResult> CollectGarbage(const GcDeps& deps);

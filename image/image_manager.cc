@@ -42,8 +42,7 @@ absl::StatusOr<std::unique_ptr<ImageManager>> ImageManager::Open(
   std::unique_ptr<ImageManager> m(new ImageManager(std::move(options), db));
   RETURN_IF_ERROR(m->content_.Init());
   RETURN_IF_ERROR(m->snapshots_.Init());
-  ASSIGN_OR_RETURN(GcResult gc, CheckAndCollect({&m->content_, &m->snapshots_,
-                                                 &m->images_, &m->leases_}));
+  ASSIGN_OR_RETURN(GcResult gc, CheckAndCollect(m->Gc()));
   LOG(INFO) << "image store ready (" << gc.images_dropped
             << " incomplete images dropped, " << gc.blobs_removed
             << " orphan blobs and " << gc.snapshots_removed
@@ -143,7 +142,7 @@ absl::Status ImageManager::Remove(const std::string& ref_or_id) {
   } else {
     RETURN_IF_ERROR(images_.Delete(*id));
   }
-  return CollectGarbage({&content_, &snapshots_, &images_, &leases_}).status();
+  return CollectGarbage(Gc()).status();
 }
 
 absl::StatusOr<FsUsage> ImageManager::Usage() {

@@ -4,6 +4,7 @@
 // check that brings the store and the files on disk back in line.
 #pragma once
 
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "common/store/database.h"
 #include "image/content_store.h"
 #include "image/fs_usage.h"
+#include "image/gc.h"
 #include "image/image_store.h"
 #include "image/leases.h"
 #include "image/manifest.h"
@@ -30,7 +32,12 @@ struct ImageManagerOptions {
   RegistryOptions registry;
   int max_concurrent_downloads = 3;
   Platform platform = HostPlatform();
-  std::string pinned_image;  // the sandbox image: never garbage-collected
+  std::string pinned_image;  // the sandbox image: reported as pinned
+  // Chain ids (and blob digests) that containers still use, asked at every
+  // garbage collection, including the one at start-up: their snapshots
+  // stay even when no image names them any more (as containerd keeps a
+  // removed image's snapshots while a container uses them).
+  std::function<std::vector<std::string>()> in_use;
 };
 
 class ImageManager {
@@ -73,6 +80,9 @@ class ImageManager {
 
  private:
   ImageManager(ImageManagerOptions options, store::Database* db);
+  GcDeps Gc() {
+    return {&content_, &snapshots_, &images_, &leases_, options_.in_use};
+  }
   [[nodiscard]] absl::StatusOr<ImageRecord> PullNow(
       const std::string& reference, const Credentials& creds);
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> FindId(

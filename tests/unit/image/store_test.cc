@@ -152,6 +152,19 @@ TEST_F(StoreTest, GcRemovesOnlyWhatNoImageOrLeaseHolds) {
   EXPECT_FALSE(snapshots_.Exists(b.layers[0].chain_id));
 }
 
+TEST_F(StoreTest, GcKeepsWhatContainersStillUse) {
+  ImageRecord a = MakeImage("a", "x/a:1");
+  ASSERT_TRUE(images_->Put(a).ok());
+  ASSERT_TRUE(images_->Delete(a.id).ok());
+  GcDeps deps = Gc();
+  deps.in_use = [&] { return std::vector<std::string>{a.layers[0].chain_id}; };
+  auto gc = CollectGarbage(deps);
+  ASSERT_TRUE(gc.ok());
+  EXPECT_EQ(gc->snapshots_removed, 0);
+  EXPECT_TRUE(snapshots_.Exists(a.layers[0].chain_id));
+  EXPECT_FALSE(content_.Has(a.id));
+}
+
 TEST_F(StoreTest, StartupCheckDropsImagesWithMissingSnapshots) {
   ImageRecord a = MakeImage("a", "x/a:1");
   ImageRecord b = MakeImage("b", "x/b:1");
