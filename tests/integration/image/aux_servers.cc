@@ -39,6 +39,17 @@ bool MakeTls(const std::string& d) {
              ">/dev/null 2>&1");
 }
 
+// A client certificate signed by the CA of MakeTls.
+bool MakeClientCert(const std::string& d) {
+  return Run("cd " + d +
+             " && openssl req -newkey rsa:2048 -nodes -keyout client.key "
+             "-out client.csr -subj /CN=crisp-client >/dev/null 2>&1"
+             " && printf 'extendedKeyUsage=clientAuth\\n' > client.cnf"
+             " && openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key "
+             "-CAcreateserial -out client.crt -days 2 -extfile client.cnf "
+             ">/dev/null 2>&1");
+}
+
 }  // namespace
 
 int FreePort() {
@@ -77,11 +88,11 @@ bool ChildProcess::Start(const std::vector<std::string>& argv,
   return true;
 }
 
-bool WaitHttp(const std::string& url) {
+bool WaitHttp(const std::string& url, const image::TlsOptions& tls) {
   for (int i = 0; i < 100; ++i) {
     image::HttpRequest req;
     req.url = url;
-    req.tls.verify = false;
+    req.tls = tls;
     req.timeouts.connect_seconds = 1;
     if (image::HttpDo(req).ok()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -104,8 +115,10 @@ std::string AuxRegistry::Start(const Options& o) {
     << "/data\nhttp:\n  addr: " << host() << "\n";
   if (o.tls) {
     if (!MakeTls(dir_)) return "openssl failed";
+    if (o.client_certs && !MakeClientCert(dir_)) return "openssl failed";
     y << "  tls:\n    certificate: " << dir_ << "/server.crt\n    key: " << dir_
       << "/server.key\n";
+    if (o.client_certs) y << "    clientcas:\n      - " << ca_file() << "\n";
   }
   if (o.auth == Auth::kBasic) {
     if (!Run("htpasswd -Bbc " + dir_ +
@@ -131,7 +144,13 @@ std::string AuxRegistry::Start(const Options& o) {
     return "cannot start docker-registry";
   }
   std::string scheme = o.tls ? "https://" : "http://";
-  if (!WaitHttp(scheme + host() + "/v2/")) return "registry not up: " + log();
+  image::TlsOptions probe;
+  probe.verify = false;
+  if (o.client_certs)
+    probe.cert_file = client_cert(), probe.key_file = client_key();
+  if (!WaitHttp(scheme + host() + "/v2/", probe)) {
+    return "registry not up: " + log();
+  }
   return "";
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "image/http_client.h"
+
 namespace crisp::testing {
 
 // A free TCP port on 127.0.0.1 (bound and released).
@@ -34,10 +36,11 @@ class AuxRegistry {
   struct Options {
     Auth auth = Auth::kNone;
     bool tls = false;
-    bool proxy = true;        // false: an empty registry to push to
-    std::string upstream;     // proxy remote, default: the lab registry
-    std::string token_realm;  // kToken
-    std::string token_cert;   // kToken: rootcertbundle
+    bool client_certs = false;  // tls: require a client certificate
+    bool proxy = true;          // false: an empty registry to push to
+    std::string upstream;       // proxy remote, default: the lab registry
+    std::string token_realm;    // kToken
+    std::string token_cert;     // kToken: rootcertbundle
   };
   AuxRegistry();
   ~AuxRegistry();
@@ -45,6 +48,9 @@ class AuxRegistry {
   std::string Start(const Options& options);
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string ca_file() const { return dir_ + "/ca.crt"; }
+  // A client certificate the CA signed (client_certs).
+  std::string client_cert() const { return dir_ + "/client.crt"; }
+  std::string client_key() const { return dir_ + "/client.key"; }
   std::string log() const;
 
  private:
@@ -71,7 +77,8 @@ class TokenServer {
   ChildProcess process_;
 };
 
-// Waits until http(s)://host/v2/ answers anything (up to ~10 s).
-bool WaitHttp(const std::string& url);
+// Waits until `url` answers anything (up to ~10 s); certificates are not
+// checked unless `tls` says so.
+bool WaitHttp(const std::string& url, const image::TlsOptions& tls = {false});
 
 }  // namespace crisp::testing

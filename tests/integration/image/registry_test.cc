@@ -87,6 +87,23 @@ TEST_F(TlsTrustTest, UnknownCaIsRefusedAndInsecureSkipVerifyAccepts) {
   EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
+TEST_F(TlsTrustTest, ClientCertificateFromTheConfig) {
+  SKIP_UNLESS_LAB_UP();
+  AuxRegistry registry;
+  ASSERT_EQ(registry.Start({.tls = true, .client_certs = true}), "");
+  std::string table = "[registries.\"" + registry.host() + "\"]\nca_file = \"" +
+                      registry.ca_file() + "\"\n";
+  StartDaemon(table);
+  std::string id;
+  grpc::Status without = Pull(registry.host() + "/" + kImage, &id);
+  EXPECT_FALSE(without.ok());
+  ASSERT_TRUE(crispd_.Stop(SIGTERM, std::chrono::seconds(10)).has_value());
+  StartDaemon(table + "cert_file = \"" + registry.client_cert() +
+              "\"\nkey_file = \"" + registry.client_key() + "\"\n");
+  grpc::Status with = Pull(registry.host() + "/" + kImage, &id);
+  EXPECT_TRUE(with.ok()) << with.error_message() << "\n" << registry.log();
+}
+
 class TokenAuthTest : public ImageTest {
  protected:
   void SetUp() override {
