@@ -160,6 +160,28 @@ TEST_F(IsolationTest, UserNamespaceWithMappings) {
   EXPECT_THAT(r.out, HasSubstr("100000"));
 }
 
+TEST_F(IsolationTest, DevicesAndRecursiveReadonlyBinds) {
+  std::string host = tmp_ + "/shared";
+  ASSERT_EQ(mkdir(host.c_str(), 0755), 0);
+  spec::Spec s = BaseSpec({"sh", "-c",
+                           "head -c 4 /dev/myfull | wc -c; "
+                           "touch /data/x || echo data-ro; "
+                           "ls -l /dev/myfull"});
+  spec::Device full;
+  full.type = "c";
+  full.path = "/dev/myfull";
+  full.major = 1;
+  full.minor = 7;
+  full.file_mode = 0640;
+  s.linux->devices = {full};
+  s.mounts.push_back({"/data", "bind", host, {"rbind", "rro"}});
+  auto r = RunContainer(Id("devices"), s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("4\n"));
+  EXPECT_THAT(r.out, HasSubstr("data-ro"));
+  EXPECT_THAT(r.out, HasSubstr("crw-r-----"));
+}
+
 TEST_F(IsolationTest, SymlinkedMountDestinationStaysInsideRootfs) {
   // /escape -> / on the host would be followed by a naive runtime; inside
   // the rootfs it resolves to the rootfs's own /.

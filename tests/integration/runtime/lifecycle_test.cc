@@ -121,6 +121,34 @@ TEST_F(LifecycleTest, ExecSeesTheSameNamespaces) {
   EXPECT_EQ(Runtime({"delete", "--force", id}).exit_code, 0);
 }
 
+TEST_F(LifecycleTest, JoinsNamespacesByPath) {
+  std::string first = Id("nsowner");
+  StartSleeper(first);
+  auto state = nlohmann::json::parse(Runtime({"state", first}).out);
+  int pid = state["pid"].get<int>();
+  spec::Spec s = BaseSpec({"sh", "-c",
+                           "hostname; ps -o pid,args; "
+                           "readlink /proc/self/ns/net"});
+  s.hostname.clear();
+  for (auto& ns : s.linux->namespaces) {
+    if (ns.type == "network" || ns.type == "uts" || ns.type == "ipc" ||
+        ns.type == "pid") {
+      ns.path = absl::StrCat("/proc/", pid, "/ns/",
+                             ns.type == "network" ? "net" : ns.type);
+    }
+  }
+  auto r = RunContainer(Id("joiner"), s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("crisp-test"));  // the first one's hostname
+  EXPECT_THAT(r.out, HasSubstr("sleep 60"));    // its pid namespace
+  char net[128] = {};
+  ASSERT_GT(readlink(absl::StrCat("/proc/", pid, "/ns/net").c_str(), net,
+                     sizeof(net) - 1),
+            0);
+  EXPECT_THAT(r.out, HasSubstr(net));
+  EXPECT_EQ(Runtime({"delete", "--force", first}).exit_code, 0);
+}
+
 // A unix socket that receives the pty master (runc's console socket).
 class ConsoleSocket {
  public:
