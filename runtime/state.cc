@@ -49,8 +49,7 @@ absl::StatusOr<State> Load(const std::string& dir) {
   return s;
 }
 
-// A zombie has exited: its parent has not reaped it yet.
-bool Exited(pid_t pid) {
+bool ProcessExited(pid_t pid) {
   auto stat = ReadFile(absl::StrCat("/proc/", pid, "/stat"));
   if (!stat.ok()) return true;
   size_t paren = stat->rfind(')');
@@ -59,7 +58,7 @@ bool Exited(pid_t pid) {
 }
 
 std::string StatusOf(const std::string& dir, const State& s) {
-  if (!ProcessAlive(s.init) || Exited(s.init.pid)) return "stopped";
+  if (!ProcessAlive(s.init) || ProcessExited(s.init.pid)) return "stopped";
   if (access(FifoPath(dir).c_str(), F_OK) == 0) return "created";
   return "running";
 }

@@ -28,6 +28,9 @@ std::string FifoPath(const std::string& dir);
 [[nodiscard]] absl::Status Save(const std::string& dir, const State& s);
 [[nodiscard]] absl::StatusOr<State> Load(const std::string& dir);
 
+// True when `pid` is gone or a zombie (exited, not yet reaped).
+bool ProcessExited(pid_t pid);
+
 // "created" (init waits on the fifo), "running", or "stopped".
 std::string StatusOf(const std::string& dir, const State& s);
 

@@ -17,6 +17,7 @@
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/monitor/attach.h"
+#include "runtime/monitor/client.h"
 #include "runtime/monitor/exit_status.h"
 #include "tests/integration/runtime/harness.h"
 
@@ -82,6 +83,41 @@ TEST_F(MonitorTest, WritesCriLogAndExitStatusAfterItsStarterExits) {
     EXPECT_THAT(l, MatchesRegex("[0-9-]+T[0-9:]+\\.[0-9]{9}Z std(out|err) "
                                 "[PF] .*"));
   }
+}
+
+TEST_F(MonitorTest, ClientSpawnsFindsAndReopensLog) {
+  std::string id = Id("client");
+  std::string dir = WriteBundle(id, BaseSpec({"sh", "-c",
+                                              "echo before; "
+                                              "sleep 0.5; echo after"}));
+  dirs_.push_back(dir);
+  monitor::MonitorSpawn spawn;
+  spawn.monitor_path = CRISP_MONITOR_BIN;
+  spawn.id = id;
+  spawn.dir = dir;
+  spawn.log_path = dir + "/ctr.log";
+  spawn.start = true;
+  auto init = monitor::SpawnMonitor(spawn);
+  ASSERT_TRUE(init.ok()) << init.status();
+  EXPECT_GT(*init, 0);
+  ASSERT_TRUE(monitor::FindMonitor(dir).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(rename((dir + "/ctr.log").c_str(), (dir + "/ctr.log.1").c_str()),
+            0);
+  ASSERT_TRUE(monitor::ReopenLog(dir).ok());
+  ASSERT_TRUE(WaitExit(dir).ok());
+  EXPECT_THAT(*ReadFile(dir + "/ctr.log.1"), HasSubstr("F before"));
+  EXPECT_THAT(*ReadFile(dir + "/ctr.log"), HasSubstr("F after"));
+  for (int i = 0; i < 50 && monitor::FindMonitor(dir).ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(absl::IsNotFound(monitor::FindMonitor(dir).status()));
+  spawn.id = Id("broken");
+  spawn.dir = WriteBundle(spawn.id, BaseSpec({"/no/such/thing"}));
+  dirs_.push_back(spawn.dir);
+  auto bad = monitor::SpawnMonitor(spawn);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("/no/such/thing"));
 }
 
 TEST_F(MonitorTest, KillSignalIsRecorded) {
