@@ -14,6 +14,7 @@ namespace crisp::runtime {
 
 struct ChildPlan {
   const spec::Spec* spec = nullptr;
+  std::string id, bundle;  // for the state hooks read
   std::optional<capabilities::CapSets> caps;
   std::shared_ptr<const seccomp::Program> seccomp;
   int sync_fd = -1;  // SOCK_SEQPACKET to the parent

@@ -45,6 +45,9 @@ std::string CgroupPath(const spec::Spec& spec, const std::string& id);
 // Releases a created container's init into execve (opens its exec fifo).
 [[nodiscard]] absl::Status Start(const std::string& state_dir);
 
+// The poststart hooks (Start runs them; `run` calls this itself).
+[[nodiscard]] absl::Status PostStart(const std::string& state_dir);
+
 // kill(2) of the init, only if it is still the recorded process.
 [[nodiscard]] absl::Status Kill(const std::string& state_dir, int signal);
 

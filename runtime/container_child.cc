@@ -12,6 +12,7 @@
 #include "runtime/child.h"
 #include "runtime/console.h"
 #include "runtime/devices.h"
+#include "runtime/hooks.h"
 #include "runtime/lsm.h"
 #include "runtime/mounts.h"
 #include "runtime/namespaces.h"
@@ -47,6 +48,13 @@ absl::Status SetHostname(const spec::Spec& spec) {
   return absl::OkStatus();
 }
 
+// The state a hook run by the init reads (pid 0: the init's pid as the
+// runtime sees it is not known inside its pid namespace).
+std::string HookState(const ChildPlan& plan, const char* status) {
+  return hooks::StateJson(plan.id, status, 0, plan.bundle,
+                          plan.spec->annotations);
+}
+
 bool HasMountAt(const spec::Spec& spec, const std::string& dest) {
   for (const auto& m : spec.mounts) {
     if (m.destination == dest) return true;
@@ -56,7 +64,8 @@ bool HasMountAt(const spec::Spec& spec, const std::string& dest) {
 
 // containMountNs: the rootfs and everything mounted in it, pivot_root, then
 // the paths hidden or made read-only.
-absl::Status ContainMountNs(const spec::Spec& spec) {
+absl::Status ContainMountNs(const ChildPlan& plan) {
+  const spec::Spec& spec = *plan.spec;
   const spec::Linux empty;
   const spec::Linux& linux = spec.linux ? *spec.linux : empty;
   bool userns = spec::HasNamespace(spec, "user");
@@ -70,6 +79,10 @@ absl::Status ContainMountNs(const spec::Spec& spec) {
     RETURN_IF_ERROR(devices::CreateSymlinks(root_fd.get()));
   }
   RETURN_IF_ERROR(devices::CreateDevices(root_fd.get(), linux.devices, userns));
+  if (spec.hooks) {
+    RETURN_IF_ERROR(hooks::Run(spec.hooks->create_container,
+                               HookState(plan, "created"), "createContainer"));
+  }
   RETURN_IF_ERROR(rootfs::PivotRoot(root));
   RETURN_IF_ERROR(rootfs::MaskPaths(linux.masked_paths));
   RETURN_IF_ERROR(rootfs::ReadonlyPaths(linux.readonly_paths));
@@ -143,7 +156,7 @@ absl::Status ContainInit(const ChildPlan& plan) {
   // container's /proc/sys is read-only once the rootfs is done.
   STEP("sysctl", SetSysctls(spec));
   if (spec::HasNamespace(spec, "mount")) {
-    STEP("rootfs", ContainMountNs(spec));
+    STEP("rootfs", ContainMountNs(plan));
   } else if (chroot(spec.root->path.c_str()) != 0 || chdir("/") != 0) {
     return LastErrno("chroot without a mount namespace");
   }
@@ -184,6 +197,10 @@ absl::Status FinalizeProcess(const ChildPlan& plan, const spec::Process& p) {
   ASSIGN_OR_RETURN(std::string exe, process::FindExecutable(p.args[0], p.env));
   STEP("close fds", process::CloseFdsExcept({plan.sync_fd, plan.fifo_fd}));
   STEP("ready", ReadyAndWait(plan));
+  if (plan.spec->hooks && !plan.exec_only) {
+    STEP("hooks", hooks::Run(plan.spec->hooks->start_container,
+                             HookState(plan, "running"), "startContainer"));
+  }
   if (plan.seccomp && !early_seccomp) {
     STEP("seccomp", seccomp::Load(*plan.seccomp));
   }

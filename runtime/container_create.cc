@@ -19,6 +19,7 @@
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/devices.h"
+#include "runtime/hooks.h"
 #include "runtime/lsm.h"
 #include "runtime/namespaces.h"
 #include "runtime/rollback.h"
@@ -40,6 +41,8 @@ struct Child {
 absl::StatusOr<ChildPlan> Plan(const CreateRequest& req) {
   ChildPlan plan;
   plan.spec = &req.spec;
+  plan.id = req.id;
+  plan.bundle = req.bundle;
   const spec::Process& p = *req.spec.process;
   RETURN_IF_ERROR(lsm::CheckAvailable(p));
   if (p.capabilities) {
@@ -170,6 +173,14 @@ absl::StatusOr<UniqueFd> AwaitReady(const CreateRequest& req, int sync_fd) {
   return pty;
 }
 
+absl::Status RunCreateHooks(const CreateRequest& req, pid_t pid) {
+  if (!req.spec.hooks) return absl::OkStatus();
+  std::string st = hooks::StateJson(req.id, "creating", pid, req.bundle,
+                                    req.spec.annotations);
+  RETURN_IF_ERROR(hooks::Run(req.spec.hooks->prestart, st, "prestart"));
+  return hooks::Run(req.spec.hooks->create_runtime, st, "createRuntime");
+}
+
 }  // namespace
 
 std::string CgroupPath(const spec::Spec& spec, const std::string& id) {
@@ -192,6 +203,7 @@ absl::StatusOr<Created> Create(const CreateRequest& req) {
   if (req.spec.linux) {
     RETURN_IF_ERROR(namespaces::WriteIdMappings(child.pid, *req.spec.linux));
   }
+  RETURN_IF_ERROR(RunCreateHooks(req, child.pid));
   RETURN_IF_ERROR(sync::Send(ch.parent.get(), sync::Kind::kGo));
   Created created;
   ASSIGN_OR_RETURN(created.pty_master, AwaitReady(req, ch.parent.get()));

@@ -9,8 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "common/status.h"
+#include "glog/logging.h"
 #include "runtime/cgroups/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/hooks.h"
+#include "runtime/spec/json.h"
 #include "runtime/state.h"
 
 namespace crisp::runtime {
@@ -30,6 +33,17 @@ absl::StatusOr<UniqueFd> InitPidfd(const state::State& s) {
         absl::StrCat("container ", s.id, " is not running"));
   }
   return fd;
+}
+
+// poststart (after start) or poststop (after delete) from the bundle's spec.
+absl::Status RunStateHooks(const state::State& s, const char* status,
+                           bool poststop) {
+  auto spec = spec::LoadBundle(s.bundle);
+  if (!spec.ok() || !spec->hooks) return absl::OkStatus();
+  std::string st =
+      hooks::StateJson(s.id, status, s.init.pid, s.bundle, s.annotations);
+  return poststop ? hooks::Run(spec->hooks->poststop, st, "poststop")
+                  : hooks::Run(spec->hooks->poststart, st, "poststart");
 }
 
 }  // namespace
@@ -55,7 +69,12 @@ absl::Status Start(const std::string& state_dir) {
     }
   }
   unlink(fifo.c_str());
-  return absl::OkStatus();
+  return RunStateHooks(s, "running", /*poststop=*/false);
+}
+
+absl::Status PostStart(const std::string& state_dir) {
+  ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
+  return RunStateHooks(s, "running", /*poststop=*/false);
 }
 
 absl::Status Kill(const std::string& state_dir, int signal) {
@@ -82,6 +101,8 @@ absl::Status Delete(const std::string& state_dir, bool force) {
   }
   ASSIGN_OR_RETURN(cgroups::Cgroup cg, OpenCgroup(s));
   RETURN_IF_ERROR(cg.Destroy());
+  absl::Status hooks = RunStateHooks(s, "stopped", /*poststop=*/true);
+  if (!hooks.ok()) LOG(WARNING) << hooks;  // poststop failures only warn
   return RemoveAll(state_dir);
 }
 

@@ -14,6 +14,7 @@ absl::Status Run(const Args& args, int* exit_code) {
   req.wait_for_start = false;
   ASSIGN_OR_RETURN(Created created, runtime::Create(req));
   RETURN_IF_ERROR(WritePidFile(args, created.init.pid));
+  RETURN_IF_ERROR(runtime::PostStart(req.state_dir));
   if (args.Has("detach")) return absl::OkStatus();
   int status = 0;
   while (waitpid(created.init.pid, &status, 0) < 0 && errno == EINTR) {

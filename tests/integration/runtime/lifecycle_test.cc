@@ -149,6 +149,42 @@ TEST_F(LifecycleTest, JoinsNamespacesByPath) {
   EXPECT_EQ(Runtime({"delete", "--force", first}).exit_code, 0);
 }
 
+TEST_F(LifecycleTest, HooksRunWhereTheSpecSays) {
+  std::string id = Id("hooks");
+  spec::Spec s = BaseSpec({"sh", "-c", "ls /tmp/started && echo started-ok"});
+  auto hook = [](const std::string& script) {
+    spec::Hook h;
+    h.path = "/bin/sh";
+    h.args = {"sh", "-c", script};
+    h.timeout = 10;
+    return h;
+  };
+  s.hooks = spec::Hooks{};
+  s.hooks->create_runtime = {hook("cat > " + tmp_ + "/createRuntime.json")};
+  s.hooks->create_container = {hook("hostname > " + tmp_ + "/cc.txt")};
+  s.hooks->start_container = {hook("touch /tmp/started")};
+  s.hooks->poststart = {hook("cat > " + tmp_ + "/poststart.json")};
+  s.hooks->poststop = {hook("cat > " + tmp_ + "/poststop.json")};
+  auto r = RunContainer(id, s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("started-ok"));
+  auto created = nlohmann::json::parse(*ReadFile(tmp_ + "/createRuntime.json"));
+  EXPECT_EQ(created["id"], id);
+  EXPECT_EQ(created["status"], "creating");
+  EXPECT_GT(created["pid"].get<int>(), 0);
+  EXPECT_EQ(*ReadFile(tmp_ + "/cc.txt"), "crisp-test\n");
+  EXPECT_EQ(
+      nlohmann::json::parse(*ReadFile(tmp_ + "/poststart.json"))["status"],
+      "running");
+  EXPECT_EQ(nlohmann::json::parse(*ReadFile(tmp_ + "/poststop.json"))["status"],
+            "stopped");
+  s.hooks = spec::Hooks{};
+  s.hooks->create_runtime = {hook("exit 3")};
+  r = RunContainer(Id("badhook"), s);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("createRuntime hook /bin/sh: exit status 3"));
+}
+
 // A unix socket that receives the pty master (runc's console socket).
 class ConsoleSocket {
  public:
