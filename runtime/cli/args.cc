@@ -69,7 +69,7 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
       } else {
         args.positional.push_back(a);
         // exec's command starts after the id: its flags are its own.
-        if (args.verb == "exec" && args.positional.size() >= 1 &&
+        if (args.verb == "exec" && !args.positional.empty() &&
             !args.Has("process")) {
           flags_done = args.positional.size() >= 2 || flags_done;
         }

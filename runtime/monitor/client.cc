@@ -58,6 +58,7 @@ absl::StatusOr<pid_t> SpawnMonitor(const MonitorSpawn& spawn) {
   posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   std::vector<std::string> args = Argv(spawn);
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;

@@ -19,7 +19,7 @@ struct MonitorSpawn {
   std::string id;
   std::string dir;       // the container dir (bundle, state/, exit.json)
   std::string log_path;  // the CRI log file
-  size_t max_line = 16 * 1024;
+  size_t max_line = size_t{16} * 1024;
   bool stdin_open = false;
   bool start = false;  // exec at once instead of waiting for runtime::Start
 };

@@ -17,9 +17,10 @@ std::string Rfc3339Nano(int64_t unix_nanos) {
   struct tm tm;
   gmtime_r(&secs, &tm);
   char buf[64];
-  snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ",
-           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-           tm.tm_sec, static_cast<long long>(unix_nanos % 1000000000));
+  (void)snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec,
+                 static_cast<long long>(unix_nanos % 1000000000));
   return buf;
 }
 

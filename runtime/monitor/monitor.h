@@ -25,7 +25,7 @@ struct MonitorOptions {
   std::string bundle;
   std::string dir;
   std::string log_path;
-  size_t max_line = 16 * 1024;
+  size_t max_line = size_t{16} * 1024;
   bool stdin_open = false;  // keep a stdin pipe for attach clients
   bool start = false;       // exec at once instead of waiting for Start
 };
