@@ -32,7 +32,8 @@ ImageManager::ImageManager(ImageManagerOptions options, store::Database* db)
       content_(options_.root + "/content"),
       snapshots_(options_.root + "/snapshots"),
       images_(db),
-      registry_(options_.registry) {
+      registry_(options_.registry),
+      slots_(options_.max_concurrent_downloads) {
   auto ref = ParseReference(options_.pinned_image);
   if (ref.ok()) pinned_ref_ = ref->String();
 }
@@ -88,7 +89,8 @@ absl::StatusOr<ImageRecord> ImageManager::PullNow(const std::string& reference,
                   &images_,
                   &leases_,
                   options_.platform,
-                  options_.max_concurrent_downloads};
+                  options_.max_concurrent_downloads,
+                  &slots_};
   auto rec = PullImage(deps, ref, creds);
   if (!rec.ok()) {
     return Annotate(rec.status(), absl::StrCat("pull ", ref.String()));

@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/store/database.h"
 #include "image/content_store.h"
+#include "image/download_slots.h"
 #include "image/fs_usage.h"
 #include "image/gc.h"
 #include "image/image_store.h"
@@ -30,7 +31,7 @@ namespace crisp::image {
 struct ImageManagerOptions {
   std::string root;  // crisp root: content/ and snapshots/ go under it
   RegistryOptions registry;
-  int max_concurrent_downloads = 3;
+  int max_concurrent_downloads = 3;  // layer downloads, across all pulls
   Platform platform = HostPlatform();
   std::string pinned_image;  // the sandbox image: reported as pinned
   // Chain ids (and blob digests) that containers still use, asked at every
@@ -94,6 +95,7 @@ class ImageManager {
   ImageStore images_;
   Leases leases_;
   RegistryClient registry_;
+  DownloadSlots slots_;
   std::optional<std::string> pinned_ref_;
 
   absl::Mutex usage_mu_;

@@ -1,5 +1,6 @@
 #include "image/layer_pipeline.h"
 
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -83,8 +84,12 @@ void Pipeline::Worker() {
       state_[i] = State::kFetching;
     }
     const ImageLayer& l = layers_[i];
-    absl::Status s =
-        FetchToStore(deps_.session, deps_.content, l.digest, l.size);
+    absl::Status s;
+    {
+      std::optional<DownloadSlots::Slot> slot;
+      if (deps_.slots != nullptr) slot.emplace(deps_.slots);
+      s = FetchToStore(deps_.session, deps_.content, l.digest, l.size);
+    }
     absl::MutexLock lock(&mu_);
     if (s.ok()) {
       state_[i] = State::kPresent;

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "image/content_store.h"
+#include "image/download_slots.h"
 #include "image/image_store.h"
 #include "image/registry_client.h"
 #include "image/snapshot_store.h"
@@ -20,7 +21,8 @@ struct LayerPipelineDeps {
   RegistrySession* session;
   ContentStore* content;
   SnapshotStore* snapshots;
-  int parallel = 3;
+  int parallel = 3;                // download threads of this pull
+  DownloadSlots* slots = nullptr;  // shared by all pulls; may be null
 };
 
 // `layers` carry digest, size, diff_id and chain_id; each diff_id is

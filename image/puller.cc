@@ -157,9 +157,9 @@ absl::StatusOr<ImageRecord> PullImage(const PullerDeps& deps,
   ASSIGN_OR_RETURN(Plan plan, MakePlan(*session, deps.content, std::move(m)));
   Leases::Lease snapshots_lease = deps.leases->Acquire(ChainIdsOf(plan));
   timer.Mark("manifest+config");
-  RETURN_IF_ERROR(BringUpLayers(
-      {session.get(), deps.content, deps.snapshots, deps.parallel_downloads},
-      plan.layers));
+  RETURN_IF_ERROR(BringUpLayers({session.get(), deps.content, deps.snapshots,
+                                 deps.parallel_downloads, deps.slots},
+                                plan.layers));
   timer.Mark("layers");
   RETURN_IF_ERROR(StoreManifests(deps.content, r));
   RETURN_IF_ERROR(SyncSnapshots(deps.snapshots->dir()));

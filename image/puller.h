@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "image/content_store.h"
+#include "image/download_slots.h"
 #include "image/image_store.h"
 #include "image/leases.h"
 #include "image/manifest.h"
@@ -26,6 +27,7 @@ struct PullerDeps {
   Leases* leases;
   Platform platform;
   int parallel_downloads = 3;
+  DownloadSlots* slots = nullptr;
 };
 
 [[nodiscard]] absl::StatusOr<ImageRecord> PullImage(

@@ -33,7 +33,7 @@ bin_dirs = ["/opt/cni/bin", "/usr/lib/cni"]
 # Image whose presence is pinned for pod sandboxes (pods need no pause
 # process unless they share a PID namespace).
 sandbox_image = "registry.k8s.io/pause:3.9"
-# Layers of one pull fetched at the same time.
+# Layer downloads in flight at the same time, across all pulls.
 max_concurrent_downloads = 3
 # A download that receives no byte for this many seconds fails (and is
 # retried) instead of hanging the pull.

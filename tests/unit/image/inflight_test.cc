@@ -1,5 +1,7 @@
 #include "image/inflight.h"
 
+#include "image/download_slots.h"
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -52,6 +54,25 @@ TEST(InFlightTest, AFailedRunLetsTheNextCallerTry) {
                       "k", [] { return true; }, fail)
                   .ok());
   EXPECT_EQ(runs, 2);
+}
+
+TEST(DownloadSlotsTest, NoMoreHoldersThanSlots) {
+  DownloadSlots slots(2);
+  std::atomic<int> now{0}, peak{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&] {
+      DownloadSlots::Slot slot(&slots);
+      int n = ++now;
+      int p = peak.load();
+      while (n > p && !peak.compare_exchange_weak(p, n)) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      --now;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(peak.load(), 2);
 }
 
 }  // namespace
