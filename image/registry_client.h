@@ -40,7 +40,8 @@ struct Endpoint {
   std::string base;  // "https://host:port" (+ optional path prefix)
   TlsOptions tls;
   bool mirror = false;
-  bool may_fall_back_to_http = false;  // loopback origin without config
+  // A loopback origin without config: its scheme is learned (SendOnce).
+  bool may_fall_back_to_http = false;
 };
 
 // The endpoints for a registry host, in the order they are tried.
@@ -100,15 +101,16 @@ class RegistryClient {
                                         Credentials credentials);
   const RegistryOptions& options() const { return options_; }
   TokenCache& tokens() { return tokens_; }
-  // Loopback origins that answered plain HTTP (learned once per host).
-  bool IsPlainHttp(const std::string& base);
-  void SetPlainHttp(const std::string& base);
+  // The scheme a loopback origin turned out to speak, learned once per
+  // host: "" (not yet known), "http" or "https".
+  std::string KnownScheme(const std::string& base);
+  void SetScheme(const std::string& base, const std::string& scheme);
 
  private:
   RegistryOptions options_;
   TokenCache tokens_;
   absl::Mutex mu_;
-  std::map<std::string, bool> plain_http_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> schemes_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace crisp::image
