@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs, with apt, every Debian 12 package Crisp needs to build, test and
 # run. Idempotent: packages already present are skipped by apt itself.
+# --bench also installs the engines the benchmarks compare against
+# (containerd); it is kept out of the default set because installing it
+# starts a containerd service on systemd machines.
 set -euo pipefail
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -26,6 +29,10 @@ packages=(
   # runtime bench (hack/bench/runtime.sh): the OCI runtimes compared
   runc crun
 )
+
+if [[ ${1:-} == --bench ]]; then
+  packages+=(containerd)
+fi
 
 export DEBIAN_FRONTEND=noninteractive
 missing=()

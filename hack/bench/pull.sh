@@ -26,7 +26,7 @@ images=("$registry/crisp/big:latest" "$registry/crisp/five-layers:latest")
 die() { echo "pull.sh: $*" >&2; exit 1; }
 [[ -x $crispd ]] || die "no crispd at $crispd (build first, or set CRISPD)"
 [[ -x $client ]] || die "no CRI client at $client (ninja crisp_cri_pull)"
-[[ -x $containerd ]] || die "containerd not installed (apt-get install containerd)"
+[[ -x $containerd ]] || die "containerd not installed (hack/install-deps.sh --bench)"
 curl -sf "http://$registry/v2/" >/dev/null || die "lab registry $registry is down"
 
 pids=()
