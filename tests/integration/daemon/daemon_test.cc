@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/crispd_process.h"
+#include "tests/support/requirement.h"
 
 namespace crisp::testing {
 namespace {
@@ -66,10 +67,9 @@ TEST_F(DaemonTest, StatusReportsNetworkNotReadyWithoutCniConfig) {
 }
 
 TEST_F(DaemonTest, StatusReportsNetworkReadyWithBridgeConfig) {
-  if (::access("/usr/lib/cni/bridge", X_OK) != 0) {
-    GTEST_SKIP() << "containernetworking-plugins not installed "
-                    "(hack/install-deps.sh installs it)";
-  }
+  CRISP_REQUIRE(::access("/usr/lib/cni/bridge", X_OK) == 0,
+                "containernetworking-plugins not installed "
+                "(hack/install-deps.sh installs it)");
   ASSERT_TRUE(MakeDirs(crispd_.dir() + "/net.d", 0755).ok());
   ASSERT_TRUE(WriteFileAtomic(crispd_.dir() + "/net.d/10-test.conflist",
                               R"({"cniVersion": "1.0.0", "name": "test",

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "tests/support/requirement.h"
+
 namespace crisp::testing {
 
 std::string LabRegistry();
@@ -24,10 +26,9 @@ std::string LabManifest(const std::string& repo, const std::string& ref,
 
 }  // namespace crisp::testing
 
-#define SKIP_UNLESS_LAB_UP()                                             \
-  do {                                                                   \
-    if (!::crisp::testing::LabUp())                                      \
-      GTEST_SKIP() << "lab registry " << ::crisp::testing::LabRegistry() \
-                   << " is not up (start it with hack/registry.sh and "  \
-                      "hack/test-images.sh)";                            \
-  } while (0)
+#define SKIP_UNLESS_LAB_UP()                                       \
+  CRISP_REQUIRE(::crisp::testing::LabUp(),                         \
+                "lab registry " << ::crisp::testing::LabRegistry() \
+                                << " is not up (start it with "    \
+                                   "hack/registry.sh and "         \
+                                   "hack/test-images.sh)")
