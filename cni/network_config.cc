@@ -1,7 +1,6 @@
 #include "cni/network_config.h"
 #include "absl/strings/string_view.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,15 +26,14 @@ bool IsConfigFileName(absl::string_view name) {
 
 absl::StatusOr<std::vector<std::string>> ListConfigFiles(
     const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return LastErrno("CNI config dir " + dir);
+  auto names = ListDir(dir);
+  if (!names.ok()) return Annotate(names.status(), "CNI config dir");
   std::vector<std::string> files;
-  while (struct dirent* e = ::readdir(d)) {
-    if (e->d_name[0] != '.' && IsConfigFileName(e->d_name)) {
-      files.push_back(absl::StrCat(dir, "/", e->d_name));
+  for (const auto& name : *names) {
+    if (name[0] != '.' && IsConfigFileName(name)) {
+      files.push_back(absl::StrCat(dir, "/", name));
     }
   }
-  ::closedir(d);
   std::sort(files.begin(), files.end());
   return files;
 }

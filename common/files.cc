@@ -119,6 +119,18 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return out;
 }
 
+absl::StatusOr<std::vector<std::string>> ListDir(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return LastErrno("opendir " + dir);
+  std::vector<std::string> names;
+  while (struct dirent* e = ::readdir(d)) {
+    absl::string_view n = e->d_name;
+    if (n != "." && n != "..") names.emplace_back(n);
+  }
+  ::closedir(d);
+  return names;
+}
+
 absl::Status MakeDirs(const std::string& path, mode_t mode) {
   if (path.empty()) return absl::InvalidArgumentError("mkdir: empty path");
   struct stat st;

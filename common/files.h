@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -22,6 +23,11 @@ namespace crisp {
                                            mode_t mode = 0644);
 
 [[nodiscard]] absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// Names in directory `dir` (not "." or ".."), in no particular order. A
+// missing directory is NotFound.
+[[nodiscard]] absl::StatusOr<std::vector<std::string>> ListDir(
+    const std::string& dir);
 
 // mkdir -p with `mode` for each directory it creates; an existing
 // non-directory is an error.

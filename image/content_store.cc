@@ -20,18 +20,11 @@ std::string Algorithm(absl::string_view digest) {
   return std::string(digest.substr(0, digest.find(':')));
 }
 
-absl::StatusOr<std::vector<std::string>> ListDir(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) {
-    if (errno == ENOENT) return std::vector<std::string>{};
-    return crisp::LastErrno("opendir " + dir);
-  }
-  std::vector<std::string> names;
-  while (struct dirent* e = ::readdir(d)) {
-    absl::string_view n = e->d_name;
-    if (n != "." && n != "..") names.emplace_back(n);
-  }
-  ::closedir(d);
+// A blob directory that was never created holds nothing.
+absl::StatusOr<std::vector<std::string>> ListDirOrEmpty(
+    const std::string& dir) {
+  auto names = ListDir(dir);
+  if (absl::IsNotFound(names.status())) return std::vector<std::string>{};
   return names;
 }
 
@@ -155,7 +148,7 @@ absl::StatusOr<std::string> ContentStore::Read(absl::string_view digest) const {
 absl::StatusOr<std::vector<std::string>> ContentStore::List() const {
   std::vector<std::string> out;
   for (const char* algo : {"sha256", "sha512"}) {
-    ASSIGN_OR_RETURN(auto names, ListDir(root_ + "/blobs/" + algo));
+    ASSIGN_OR_RETURN(auto names, ListDirOrEmpty(root_ + "/blobs/" + algo));
     for (auto& n : names) out.push_back(absl::StrCat(algo, ":", n));
   }
   return out;

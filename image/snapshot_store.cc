@@ -16,18 +16,6 @@ namespace {
 
 constexpr char kTempPrefix[] = "tmp-";
 
-absl::StatusOr<std::vector<std::string>> Entries(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return crisp::LastErrno("opendir " + dir);
-  std::vector<std::string> names;
-  while (struct dirent* e = ::readdir(d)) {
-    absl::string_view n = e->d_name;
-    if (n != "." && n != "..") names.emplace_back(n);
-  }
-  ::closedir(d);
-  return names;
-}
-
 }  // namespace
 
 std::vector<std::string> ChainIds(const std::vector<std::string>& diff_ids) {
@@ -44,7 +32,7 @@ SnapshotStore::SnapshotStore(std::string dir) : dir_(std::move(dir)) {}
 
 absl::Status SnapshotStore::Init() {
   RETURN_IF_ERROR(MakeDirs(dir_, 0700));
-  ASSIGN_OR_RETURN(auto names, Entries(dir_));
+  ASSIGN_OR_RETURN(auto names, ListDir(dir_));
   for (const auto& n : names) {
     if (absl::StartsWith(n, kTempPrefix)) {
       RETURN_IF_ERROR(RemoveAll(absl::StrCat(dir_, "/", n)));
@@ -82,7 +70,7 @@ absl::Status SnapshotStore::Commit(const std::string& temp,
 }
 
 absl::StatusOr<std::vector<std::string>> SnapshotStore::List() const {
-  ASSIGN_OR_RETURN(auto names, Entries(dir_));
+  ASSIGN_OR_RETURN(auto names, ListDir(dir_));
   std::vector<std::string> out;
   for (const auto& n : names) {
     if (n.size() == 64) out.push_back("sha256:" + n);
