@@ -177,5 +177,40 @@ TEST_F(MonitorTest, HeldUntilStartThenAttachSeesOutputAndStdin) {
   EXPECT_TRUE(WaitExit(dir).ok());
 }
 
+TEST_F(MonitorTest, TerminalResizeThroughAttachReachesThePty) {
+  spec::Spec s = BaseSpec({"sh", "-c", "sleep 0.3; stty size; sleep 0.2"});
+  s.process->terminal = true;
+  std::string dir = StartMonitor(Id("resize"), s);
+  auto conn = monitor::ConnectAttach(dir);
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  std::string frame =
+      monitor::EncodeFrame(monitor::FrameType::kResize, "40 120");
+  ASSERT_EQ(write(conn->get(), frame.data(), frame.size()),
+            static_cast<ssize_t>(frame.size()));
+  ASSERT_TRUE(runtime::Start(dir + "/state").ok());
+  monitor::FrameReader reader;
+  std::string out;
+  bool exited = false;
+  char buf[1024];
+  while (!exited) {
+    ssize_t n = read(conn->get(), buf, sizeof(buf));
+    if (n <= 0) break;
+    reader.Append(absl::string_view(buf, n));
+    auto frames = reader.Take();
+    ASSERT_TRUE(frames.ok());
+    for (const auto& f : *frames) {
+      EXPECT_NE(f.type, monitor::FrameType::kStderr);  // one pty stream
+      if (f.type == monitor::FrameType::kStdout) out += f.payload;
+      if (f.type == monitor::FrameType::kExit) exited = true;
+    }
+  }
+  EXPECT_TRUE(exited);
+  EXPECT_THAT(out, HasSubstr("40 120"));
+  auto st = WaitExit(dir);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(st->exit_code, 0);
+  EXPECT_THAT(*ReadFile(dir + "/ctr.log"), HasSubstr(" stdout F 40 120"));
+}
+
 }  // namespace
 }  // namespace crisp::runtime::testing
