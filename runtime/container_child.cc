@@ -83,7 +83,7 @@ absl::Status ContainMountNs(const ChildPlan& plan) {
     RETURN_IF_ERROR(hooks::Run(spec.hooks->create_container,
                                HookState(plan, "created"), "createContainer"));
   }
-  RETURN_IF_ERROR(rootfs::PivotRoot(root));
+  RETURN_IF_ERROR(rootfs::PivotRoot(root, linux.rootfs_propagation));
   RETURN_IF_ERROR(rootfs::MaskPaths(linux.masked_paths));
   RETURN_IF_ERROR(rootfs::ReadonlyPaths(linux.readonly_paths));
   if (spec.root->readonly) RETURN_IF_ERROR(rootfs::RemountRootReadonly());

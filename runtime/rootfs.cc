@@ -1,6 +1,8 @@
 #include "runtime/rootfs.h"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -8,8 +10,10 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/files.h"
 #include "common/status.h"
 #include "runtime/mount_options.h"
+#include "runtime/mountinfo.h"
 
 namespace crisp::runtime::rootfs {
 namespace {
@@ -33,16 +37,57 @@ absl::Status MoveAndChroot(const std::string& rootfs) {
   return absl::OkStatus();
 }
 
+unsigned long PropagationFlags(const std::string& propagation) {
+  if (propagation.empty()) return MS_SLAVE | MS_REC;
+  return mounts::ParseOptions({propagation}).propagation;
+}
+
+absl::StatusOr<std::vector<mountinfo::Mount>> OwnMounts() {
+  ASSIGN_OR_RETURN(std::string text, ReadFile("/proc/self/mountinfo"));
+  return mountinfo::Parse(text);
+}
+
+// pivot_root refuses a rootfs whose parent mount is shared, and a bind
+// mount made under a shared mount would show up on the host. This mount
+// namespace is the container's own, so turning its copy of that mount into
+// a slave (still receiving the host's mounts) or, when private was asked
+// for, private changes nothing outside it.
+absl::Status StopParentPropagating(const std::string& rootfs,
+                                   unsigned long propagation) {
+  char real[PATH_MAX];
+  if (realpath(rootfs.c_str(), real) == nullptr) {
+    return LastErrno(absl::StrCat("resolve rootfs ", rootfs));
+  }
+  ASSIGN_OR_RETURN(auto mounts, OwnMounts());
+  const mountinfo::Mount* parent = mountinfo::MountOf(mounts, real);
+  if (parent == nullptr || !parent->Shared()) return absl::OkStatus();
+  unsigned long flag = (propagation & MS_PRIVATE) ? MS_PRIVATE : MS_SLAVE;
+  if (mount(nullptr, parent->mount_point.c_str(), nullptr, flag, nullptr)) {
+    return LastErrno(
+        absl::StrCat("stop ", parent->mount_point, " propagating to the host"));
+  }
+  return absl::OkStatus();
+}
+
+// Only an initramfs root, which has no parent mount, makes pivot_root
+// impossible; anywhere else its EINVAL is a real error to report.
+bool RootIsInitramfs() {
+  auto mounts = OwnMounts();
+  if (!mounts.ok()) return false;
+  const mountinfo::Mount* root = mountinfo::MountOf(*mounts, "/");
+  return root != nullptr &&
+         (root->fstype == "rootfs" || root->fstype == "ramfs");
+}
+
 }  // namespace
 
 absl::StatusOr<UniqueFd> Prepare(const std::string& rootfs,
                                  const std::string& propagation) {
-  unsigned long prop = MS_SLAVE | MS_REC;
-  if (!propagation.empty())
-    prop = mounts::ParseOptions({propagation}).propagation;
+  unsigned long prop = PropagationFlags(propagation);
   if (mount(nullptr, "/", nullptr, prop, nullptr) != 0) {
     return LastErrno("set propagation of /");
   }
+  RETURN_IF_ERROR(StopParentPropagating(rootfs, prop));
   if (mount(rootfs.c_str(), rootfs.c_str(), "", MS_BIND | MS_REC, nullptr)) {
     return LastErrno(absl::StrCat("bind mount rootfs ", rootfs));
   }
@@ -51,13 +96,14 @@ absl::StatusOr<UniqueFd> Prepare(const std::string& rootfs,
   return UniqueFd(fd);
 }
 
-absl::Status PivotRoot(const std::string& rootfs) {
+absl::Status PivotRoot(const std::string& rootfs,
+                       const std::string& propagation) {
   UniqueFd old_root(open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC));
   if (!old_root) return LastErrno("open /");
   if (chdir(rootfs.c_str()) != 0) return LastErrno("chdir rootfs");
   if (syscall(SYS_pivot_root, ".", ".") != 0) {
-    if (errno == EINVAL) return MoveAndChroot(rootfs);  // e.g. initramfs
-    return LastErrno("pivot_root");
+    if (errno == EINVAL && RootIsInitramfs()) return MoveAndChroot(rootfs);
+    return LastErrno(absl::StrCat("pivot_root to ", rootfs));
   }
   // The old root is now stacked under "."; detach it without letting the
   // unmount propagate to the host.
@@ -67,6 +113,12 @@ absl::Status PivotRoot(const std::string& rootfs) {
   }
   if (umount2(".", MNT_DETACH) != 0) return LastErrno("detach old root");
   if (chdir("/") != 0) return LastErrno("chdir /");
+  // The bind of the rootfs copied its parent's (slave or private)
+  // propagation; give the new root the one asked for.
+  unsigned long prop = PropagationFlags(propagation);
+  if ((prop & MS_PRIVATE) == 0 && mount(nullptr, "/", nullptr, prop, nullptr)) {
+    return LastErrno("set propagation of the container's /");
+  }
   return absl::OkStatus();
 }
 

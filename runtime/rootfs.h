@@ -12,12 +12,17 @@
 
 namespace crisp::runtime::rootfs {
 
-// Makes "/" rslave (or `propagation`) and bind-mounts rootfs onto itself so
-// that it is a mount point; returns an O_PATH fd on it.
+// Makes "/" rslave (or `propagation`), the mount holding rootfs a slave (or
+// private) if it is shared (in this mount namespace only), and bind-mounts
+// rootfs onto itself so that it is a mount point; returns an O_PATH fd on
+// it.
 [[nodiscard]] absl::StatusOr<UniqueFd> Prepare(const std::string& rootfs,
                                                const std::string& propagation);
 
-[[nodiscard]] absl::Status PivotRoot(const std::string& rootfs);
+// pivot_root into rootfs, detaching the old root, then applies
+// `propagation` (rootfsPropagation; default rslave) to the new "/".
+[[nodiscard]] absl::Status PivotRoot(const std::string& rootfs,
+                                     const std::string& propagation);
 
 // After pivot_root: hides maskedPaths, makes readonlyPaths read-only.
 [[nodiscard]] absl::Status MaskPaths(const std::vector<std::string>& paths);

@@ -1,10 +1,9 @@
 #include "runtime/cgroups/layout.h"
-#include "absl/strings/string_view.h"
-
-#include <vector>
 
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "common/files.h"
+#include "runtime/mountinfo.h"
 
 namespace crisp::runtime::cgroups {
 
@@ -20,22 +19,15 @@ absl::string_view ModeName(Mode mode) {
   return "unknown";
 }
 
-absl::StatusOr<Layout> ParseLayout(absl::string_view mountinfo) {
+absl::StatusOr<Layout> ParseLayout(absl::string_view text) {
   Layout layout;
-  for (absl::string_view line : absl::StrSplit(mountinfo, '\n')) {
-    // mountinfo: id parent major:minor root mountpoint opts [optional...] -
-    // fstype source superopts
-    std::vector<absl::string_view> f = absl::StrSplit(line, ' ');
-    size_t dash = 0;
-    while (dash < f.size() && f[dash] != "-") ++dash;
-    if (f.size() < 5 || dash + 3 >= f.size()) continue;
-    absl::string_view mountpoint = f[4], fstype = f[dash + 1];
-    if (fstype == "cgroup2") {
-      layout.unified_mount = std::string(mountpoint);
-    } else if (fstype == "cgroup") {
-      for (absl::string_view opt : absl::StrSplit(f[dash + 3], ',')) {
+  for (const mountinfo::Mount& m : mountinfo::Parse(text)) {
+    if (m.fstype == "cgroup2") {
+      layout.unified_mount = m.mount_point;
+    } else if (m.fstype == "cgroup") {
+      for (absl::string_view opt : absl::StrSplit(m.super_options, ',')) {
         if (opt == "rw" || opt == "ro" || opt.rfind("name=", 0) == 0) continue;
-        layout.v1_mounts.emplace(std::string(opt), std::string(mountpoint));
+        layout.v1_mounts.emplace(std::string(opt), m.mount_point);
       }
     }
   }
