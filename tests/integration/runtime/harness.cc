@@ -101,13 +101,19 @@ void RuntimeTest::SetUp() {
 }
 
 void RuntimeTest::TearDown() {
+  constexpr const char* kControllers[] = {
+      "pids",    "memory",  "cpu",   "cpuacct", "cpuset",
+      "devices", "freezer", "blkio", "systemd", "unified"};
   for (const std::string& id : ids_) {
     (void)Runtime({"delete", "--force", id});
-    for (const char* c :
-         {"pids", "memory", "cpu", "cpuacct", "cpuset", "devices", "freezer",
-          "blkio", "systemd", "unified"}) {
+    for (const char* c : kControllers) {
       rmdir(absl::StrCat("/sys/fs/cgroup/", c, "/crisp/", id).c_str());
     }
+  }
+  // The default parent the runtime made; it stays while anything else
+  // (another test, a running crispd) has a cgroup under it.
+  for (const char* c : kControllers) {
+    rmdir(absl::StrCat("/sys/fs/cgroup/", c, "/crisp").c_str());
   }
   if (!tmp_.empty()) (void)RemoveAll(tmp_);
 }
