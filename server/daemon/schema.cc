@@ -1,3 +1,4 @@
+#include "sandbox/pod_store.h"
 #include "server/daemon/daemon.h"
 
 namespace crisp::server {
@@ -15,6 +16,8 @@ const std::vector<store::Migration>& SchemaMigrations() {
       "REFERENCES images(id), kind TEXT NOT NULL CHECK (kind IN ('tag', "
       "'digest')));"
       "CREATE INDEX image_refs_by_image ON image_refs(image_id)",
+      // 3: pod sandboxes (sandbox/pod_store.h).
+      sandbox::PodStore::kSchema,
   };
   return *kMigrations;
 }

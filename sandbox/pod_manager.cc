@@ -1,0 +1,212 @@
+#include "sandbox/pod_manager.h"
+
+#include <glog/logging.h>
+#include <sys/stat.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/files.h"
+#include "common/process.h"
+#include "common/status.h"
+#include "runtime/rollback.h"
+
+namespace crisp::sandbox {
+namespace {
+
+absl::Status ValidateSpec(const PodSpec& spec) {
+  if (spec.metadata.name.empty() || spec.metadata.namespace_.empty() ||
+      spec.metadata.uid.empty()) {
+    return absl::InvalidArgumentError(
+        "pod metadata needs a name, a namespace and a uid");
+  }
+  for (const auto& [name, value] : spec.sysctls) {
+    RETURN_IF_ERROR(ValidateSysctl(name, !spec.host_network, !spec.host_ipc));
+  }
+  return absl::OkStatus();
+}
+
+void Warn(const absl::Status& s, const Pod& pod, const char* what) {
+  if (!s.ok()) LOG(WARNING) << "pod " << pod.id << ": " << what << ": " << s;
+}
+
+// After a reboot /run is empty: a ready pod whose network namespace is no
+// longer pinned cannot be ready.
+bool NamespacesPinned(const Pod& pod) {
+  struct stat st;
+  for (const std::string* p :
+       {&pod.namespaces.net, &pod.namespaces.ipc, &pod.namespaces.uts}) {
+    if (!p->empty() && stat(p->c_str(), &st) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PodManager>> PodManager::Open(
+    PodManagerOptions options, store::Database* db) {
+  if (options.network == nullptr) {
+    return absl::InvalidArgumentError("pod manager needs a network");
+  }
+  RETURN_IF_ERROR(MakeDirs(options.pods_dir, 0711));
+  RETURN_IF_ERROR(MakeDirs(options.ns_dir, 0711));
+  std::unique_ptr<PodManager> m(new PodManager(std::move(options), db));
+  RETURN_IF_ERROR(m->Recover());
+  return m;
+}
+
+absl::Status PodManager::Recover() {
+  ASSIGN_OR_RETURN(std::vector<Pod> pods, store_.List());
+  for (Pod& pod : pods) {
+    if (pod.state == PodState::kCreating) {
+      LOG(INFO) << "pod " << pod.id << ": rolling back an unfinished create";
+      pod.network_attached = !pod.spec.host_network;
+      Warn(TearDown(pod), pod, "roll back");
+      (void)RemoveAll(pod.dir);
+      RETURN_IF_ERROR(store_.Delete(pod.id));
+      continue;
+    }
+    if (pod.state == PodState::kReady && !NamespacesPinned(pod)) {
+      Warn(TearDown(pod), pod, "tear down after losing its namespaces");
+      RETURN_IF_ERROR(Save(pod));
+    }
+    RETURN_IF_ERROR(ids_.Add(pod.id));
+    absl::MutexLock l(&mu_);
+    pods_[pod.id] = std::move(pod);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Pod> PodManager::Run(const PodSpec& spec) {
+  RETURN_IF_ERROR(ValidateSpec(spec));
+  LockTable::Guard key_lock(&locks_, "key:" + spec.metadata.Key());
+  {
+    absl::MutexLock l(&mu_);
+    for (const auto& [id, pod] : pods_) {
+      if (pod.spec.metadata.Key() != spec.metadata.Key()) continue;
+      if (pod.state == PodState::kReady) return pod;
+      return absl::AlreadyExistsError(
+          absl::StrCat("pod ", spec.metadata.Key(), " already exists as ", id,
+                       " and is not ready; remove it first"));
+    }
+  }
+  return Create(spec);
+}
+
+absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
+  Pod pod;
+  pod.id = GenerateId();
+  pod.spec = spec;
+  pod.created_unix_nanos = NowUnixNanos();
+  pod.dir = absl::StrCat(options_.pods_dir, "/", pod.id);
+  RETURN_IF_ERROR(store_.Put(pod));  // "creating": a crash is rolled back
+  runtime::Rollback undo;
+  undo.Add([&] { Warn(store_.Delete(pod.id), pod, "forget"); });
+  RETURN_IF_ERROR(MakeDirs(pod.dir, 0711));
+  undo.Add([&] { Warn(RemoveAll(pod.dir), pod, "remove dir"); });
+  RETURN_IF_ERROR(WriteHostname(pod.HostnameFile(), spec.hostname));
+  RETURN_IF_ERROR(
+      WriteResolvConf(pod.ResolvConf(), spec.dns, options_.host_resolv_conf));
+  RETURN_IF_ERROR(WriteHosts(pod.Hosts(), options_.host_hosts));
+  if (!spec.host_ipc) {
+    RETURN_IF_ERROR(MountShm(pod.Shm(), options_.shm_size));
+    undo.Add([&] { Warn(UnmountShm(pod.Shm()), pod, "unmount shm"); });
+  }
+  ASSIGN_OR_RETURN(pod.namespaces,
+                   PinNamespaces({options_.ns_dir, pod.id, !spec.host_network,
+                                  !spec.host_ipc, !spec.host_network,
+                                  spec.hostname, spec.sysctls}));
+  undo.Add([&] { Warn(UnpinNamespaces(pod.namespaces), pod, "unpin"); });
+  if (!spec.host_network) {
+    ASSIGN_OR_RETURN(pod.ips, options_.network->Attach(AttachmentOf(pod)));
+    pod.network_attached = true;
+    undo.Add([&] {
+      Warn(options_.network->Detach(AttachmentOf(pod)), pod, "detach");
+    });
+  }
+  pod.state = PodState::kReady;
+  RETURN_IF_ERROR(ids_.Add(pod.id));
+  absl::Status saved = Save(pod);
+  if (!saved.ok()) {
+    ids_.Remove(pod.id);
+    return saved;
+  }
+  undo.Release();
+  return pod;
+}
+
+absl::Status PodManager::Save(const Pod& pod) {
+  RETURN_IF_ERROR(store_.Put(pod));
+  absl::MutexLock l(&mu_);
+  pods_[pod.id] = pod;
+  return absl::OkStatus();
+}
+
+NetworkAttachment PodManager::AttachmentOf(const Pod& pod) const {
+  return {pod.id, pod.namespaces.net, pod.spec.metadata,
+          pod.spec.port_mappings};
+}
+
+// Each step is repeatable, so a Stop that failed half-way (a CNI DEL that
+// timed out) is simply run again by the next Stop.
+absl::Status PodManager::TearDown(Pod& pod) {
+  if (pod.network_attached) {
+    RETURN_IF_ERROR(options_.network->Detach(AttachmentOf(pod)));
+    pod.network_attached = false;
+    pod.ips.clear();
+  }
+  RETURN_IF_ERROR(UnpinNamespaces(pod.namespaces));
+  RETURN_IF_ERROR(UnmountShm(pod.Shm()));
+  pod.state = PodState::kNotReady;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> PodManager::Resolve(
+    const std::string& id_or_prefix) {
+  auto id = ids_.Resolve(id_or_prefix);
+  if (!id.ok()) return Annotate(id.status(), "pod sandbox");
+  return id;
+}
+
+absl::Status PodManager::Stop(const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
+  LockTable::Guard lock(&locks_, id);
+  ASSIGN_OR_RETURN(Pod pod, Get(id));
+  if (stop_containers) RETURN_IF_ERROR(stop_containers(id));
+  absl::Status s = TearDown(pod);
+  RETURN_IF_ERROR(Save(pod));  // whatever was torn down stays recorded
+  return s;
+}
+
+absl::Status PodManager::Remove(const std::string& id_or_prefix) {
+  auto id = ids_.Resolve(id_or_prefix);
+  if (absl::IsNotFound(id.status())) return absl::OkStatus();
+  if (!id.ok()) return Annotate(id.status(), "pod sandbox");
+  RETURN_IF_ERROR(Stop(*id));
+  LockTable::Guard lock(&locks_, *id);
+  if (remove_containers) RETURN_IF_ERROR(remove_containers(*id));
+  ASSIGN_OR_RETURN(Pod pod, Get(*id));
+  RETURN_IF_ERROR(RemoveAll(pod.dir));
+  RETURN_IF_ERROR(store_.Delete(pod.id));
+  ids_.Remove(pod.id);
+  absl::MutexLock l(&mu_);
+  pods_.erase(pod.id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Pod> PodManager::Get(const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
+  absl::MutexLock l(&mu_);
+  auto it = pods_.find(id);
+  if (it == pods_.end()) {
+    return absl::NotFoundError(absl::StrCat("pod sandbox ", id, " not found"));
+  }
+  return it->second;
+}
+
+std::vector<Pod> PodManager::List() {
+  absl::MutexLock l(&mu_);
+  std::vector<Pod> pods;
+  for (const auto& [id, pod] : pods_) pods.push_back(pod);
+  return pods;
+}
+
+}  // namespace crisp::sandbox

@@ -1,0 +1,73 @@
+// Pod sandbox lifecycle with no CRI types: Run makes the pod's directory
+// and files, shm, pinned namespaces and network, recording the pod as
+// "creating" first so that a crash half-way is rolled back at the next
+// start; Stop tears down network, namespaces and shm; Remove forgets it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/id.h"
+#include "common/store/database.h"
+#include "sandbox/lock_table.h"
+#include "sandbox/pod.h"
+#include "sandbox/pod_network.h"
+#include "sandbox/pod_store.h"
+
+namespace crisp::sandbox {
+
+struct PodManagerOptions {
+  std::string pods_dir;  // <state>/pods: one directory per pod
+  std::string ns_dir;    // <state>/ns: pinned namespaces
+  std::string host_resolv_conf = "/etc/resolv.conf";
+  std::string host_hosts = "/etc/hosts";
+  uint64_t shm_size = 64 << 20;  // as containerd and CRI-O
+  PodNetwork* network = nullptr;
+};
+
+class PodManager {
+ public:
+  // Loads the pods, rolls back those left "creating" by a crash and marks
+  // not ready those whose namespaces are gone (after a reboot).
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<PodManager>> Open(
+      PodManagerOptions options, store::Database* db);
+
+  // A retry with the metadata of a ready pod returns that pod.
+  [[nodiscard]] absl::StatusOr<Pod> Run(const PodSpec& spec);
+  // Idempotent. Stops the pod's containers first (stop_containers).
+  [[nodiscard]] absl::Status Stop(const std::string& id_or_prefix);
+  // Stops, then forgets the pod. An unknown pod is not an error.
+  [[nodiscard]] absl::Status Remove(const std::string& id_or_prefix);
+
+  [[nodiscard]] absl::StatusOr<Pod> Get(const std::string& id_or_prefix);
+  std::vector<Pod> List();
+
+  // Set by the container layer, called with the pod lock held.
+  std::function<absl::Status(const std::string& pod_id)> stop_containers;
+  std::function<absl::Status(const std::string& pod_id)> remove_containers;
+
+ private:
+  PodManager(PodManagerOptions options, store::Database* db)
+      : options_(std::move(options)), store_(db) {}
+  absl::Status Recover();
+  absl::StatusOr<Pod> Create(const PodSpec& spec);
+  absl::Status TearDown(Pod& pod);
+  NetworkAttachment AttachmentOf(const Pod& pod) const;
+  absl::StatusOr<std::string> Resolve(const std::string& id_or_prefix);
+  absl::Status Save(const Pod& pod);
+
+  PodManagerOptions options_;
+  PodStore store_;
+  IdIndex ids_;
+  LockTable locks_;
+  absl::Mutex mu_;
+  std::map<std::string, Pod> pods_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace crisp::sandbox
