@@ -1,0 +1,99 @@
+#include "cni/result_cache.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "cni/plugin_config.h"
+#include "common/files.h"
+#include "common/status.h"
+
+namespace crisp::cni {
+namespace {
+
+constexpr char kKind[] = "crispCniCacheV1";
+
+bool SafePart(const std::string& part) {
+  return !part.empty() &&
+         part.find_first_of(std::string("/\0", 2)) == std::string::npos;
+}
+
+absl::Status Damaged(const std::string& path, absl::string_view why) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("CNI result cache ", path, ": ", why));
+}
+
+absl::StatusOr<CacheEntry> Decode(const std::string& path,
+                                  const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("kind") ||
+      j["kind"] != kKind) {
+    return Damaged(path, absl::StrCat("not a ", kKind, " object"));
+  }
+  CacheEntry e;
+  e.config = j.value("config", nlohmann::json());
+  e.runtime_config = j.value("runtimeConfig", nlohmann::json::object());
+  e.result = j.value("result", nlohmann::json());
+  if (!e.config.is_object()) return Damaged(path, "no \"config\" object");
+  for (const auto& arg : j.value("cniArgs", nlohmann::json::array())) {
+    if (!arg.is_array() || arg.size() != 2 || !arg[0].is_string() ||
+        !arg[1].is_string()) {
+      return Damaged(path, "\"cniArgs\" must be [key, value] string pairs");
+    }
+    e.cni_args.emplace_back(arg[0].get<std::string>(),
+                            arg[1].get<std::string>());
+  }
+  return e;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ResultCache::Path(const CacheKey& key) const {
+  for (const std::string* part :
+       {&key.network, &key.container_id, &key.ifname}) {
+    if (!SafePart(*part)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("CNI result cache key \"", *part,
+                       "\": network, container id and ifname must be non-empty "
+                       "without '/'"));
+    }
+  }
+  return absl::StrCat(dir_, "/results/", key.network, "-", key.container_id,
+                      "-", key.ifname);
+}
+
+absl::Status ResultCache::Write(const CacheKey& key,
+                                const CacheEntry& entry) const {
+  ASSIGN_OR_RETURN(std::string path, Path(key));
+  nlohmann::json j = {{"kind", kKind},
+                      {"networkName", key.network},
+                      {"containerId", key.container_id},
+                      {"ifName", key.ifname},
+                      {"config", entry.config},
+                      {"cniArgs", entry.cni_args},
+                      {"runtimeConfig", entry.runtime_config},
+                      {"result", entry.result}};
+  RETURN_IF_ERROR(MakeDirs(dir_ + "/results", 0700));
+  return WriteFileAtomic(path, DumpJson(j), 0600);
+}
+
+absl::StatusOr<std::optional<CacheEntry>> ResultCache::Read(
+    const CacheKey& key) const {
+  ASSIGN_OR_RETURN(std::string path, Path(key));
+  auto text = ReadFile(path);
+  if (absl::IsNotFound(text.status())) return std::nullopt;
+  if (!text.ok()) return text.status();
+  ASSIGN_OR_RETURN(CacheEntry entry, Decode(path, *text));
+  return entry;
+}
+
+absl::Status ResultCache::Remove(const CacheKey& key) const {
+  ASSIGN_OR_RETURN(std::string path, Path(key));
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return LastErrno("remove CNI result cache " + path);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace crisp::cni
