@@ -42,6 +42,7 @@ struct PodSpec {
   bool host_network = false;
   bool host_ipc = false;
   bool host_pid = false;
+  bool share_pid = false;  // one PID namespace for all containers
   std::vector<std::pair<std::string, std::string>> sysctls;
   std::string runtime_handler;
 };

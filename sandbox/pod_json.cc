@@ -33,6 +33,7 @@ json SpecToJson(const PodSpec& s) {
           {"hostNetwork", s.host_network},
           {"hostIPC", s.host_ipc},
           {"hostPID", s.host_pid},
+          {"sharePID", s.share_pid},
           {"sysctls", s.sysctls},
           {"runtimeHandler", s.runtime_handler}};
 }
@@ -60,6 +61,7 @@ void SpecFromJson(const json& j, PodSpec& s) {
   s.host_network = j.at("hostNetwork").get<bool>();
   s.host_ipc = j.at("hostIPC").get<bool>();
   s.host_pid = j.at("hostPID").get<bool>();
+  s.share_pid = j.at("sharePID").get<bool>();
   j.at("sysctls").get_to(s.sysctls);
   s.runtime_handler = j.at("runtimeHandler").get<std::string>();
 }

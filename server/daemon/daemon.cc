@@ -12,6 +12,7 @@
 #include "common/process.h"
 #include "common/status.h"
 #include "glog/logging.h"
+#include "sandbox/cni_pod_network.h"
 #include "server/health/node_health.h"
 #include "server/image_service/image_service.h"
 #include "server/rpc_log.h"
@@ -87,10 +88,16 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Prepare(Config config) {
 
 absl::Status Daemon::Serve() {
   LiveNodeHealth health(config_);
-  RuntimeService runtime_service({&config_, &health});
-  ASSIGN_OR_RETURN(auto images,
-                   image::ImageManager::Open(ImageManagerOptionsFrom(config_),
-                                             db_.get()));
+  sandbox::CniPodNetwork network(
+      config_.cni.conf_dir,
+      {config_.cni.bin_dirs, config_.root + "/cni/results", {}});
+  ASSIGN_OR_RETURN(auto pods,
+                   sandbox::PodManager::Open(
+                       PodManagerOptionsFrom(config_, &network), db_.get()));
+  RuntimeService runtime_service({&config_, &health, pods.get()});
+  ASSIGN_OR_RETURN(
+      auto images,
+      image::ImageManager::Open(ImageManagerOptionsFrom(config_), db_.get()));
   ImageService image_service({&config_, images.get()});
 
   // We hold the socket's lock, so whatever file is there is stale.

@@ -7,6 +7,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "cri-api/api.grpc.pb.h"
+#include "sandbox/pod_manager.h"
 #include "server/config/config.h"
 #include "server/health/node_health.h"
 
@@ -15,6 +16,7 @@ namespace crisp::server {
 struct RuntimeServiceDeps {
   const Config* config = nullptr;
   NodeHealth* health = nullptr;
+  sandbox::PodManager* pods = nullptr;
 };
 
 namespace v1 = ::runtime::v1;
@@ -37,6 +39,27 @@ class RuntimeService final : public v1::RuntimeService::Service {
                                    const v1::UpdateRuntimeConfigRequest*,
                                    v1::UpdateRuntimeConfigResponse*) override;
 
+  // pod_sandbox_lifecycle.cc
+  grpc::Status RunPodSandbox(grpc::ServerContext*,
+                             const v1::RunPodSandboxRequest*,
+                             v1::RunPodSandboxResponse*) override;
+  grpc::Status StopPodSandbox(grpc::ServerContext*,
+                              const v1::StopPodSandboxRequest*,
+                              v1::StopPodSandboxResponse*) override;
+  grpc::Status RemovePodSandbox(grpc::ServerContext*,
+                                const v1::RemovePodSandboxRequest*,
+                                v1::RemovePodSandboxResponse*) override;
+  // pod_sandbox_status.cc
+  grpc::Status PodSandboxStatus(grpc::ServerContext*,
+                                const v1::PodSandboxStatusRequest*,
+                                v1::PodSandboxStatusResponse*) override;
+  grpc::Status ListPodSandbox(grpc::ServerContext*,
+                              const v1::ListPodSandboxRequest*,
+                              v1::ListPodSandboxResponse*) override;
+  grpc::Status StreamPodSandboxes(
+      grpc::ServerContext*, const v1::StreamPodSandboxesRequest*,
+      grpc::ServerWriter<v1::StreamPodSandboxesResponse>*) override;
+
 #define CRISP_PENDING_RPC(Method)                                       \
   grpc::Status Method(grpc::ServerContext*, const v1::Method##Request*, \
                       v1::Method##Response*) override;
@@ -55,5 +78,9 @@ class RuntimeService final : public v1::RuntimeService::Service {
   mutable absl::Mutex mu_;
   std::string pod_cidr_ ABSL_GUARDED_BY(mu_);
 };
+
+// pod_options.cc: the PodManager's options from crispd's config.
+sandbox::PodManagerOptions PodManagerOptionsFrom(const Config& config,
+                                                 sandbox::PodNetwork* network);
 
 }  // namespace crisp::server

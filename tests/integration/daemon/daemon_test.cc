@@ -88,11 +88,11 @@ TEST_F(DaemonTest, StatusReportsNetworkReadyWithBridgeConfig) {
 
 TEST_F(DaemonTest, PendingRpcsAnswerUnimplementedNamingCapability) {
   StartDaemon();
-  v1::RunPodSandboxResponse resp;
-  auto s = crispd_.client().Call(&v1::RuntimeService::Stub::RunPodSandbox,
-                                 v1::RunPodSandboxRequest(), &resp);
+  v1::CreateContainerResponse resp;
+  auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CreateContainer,
+                                 v1::CreateContainerRequest(), &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_THAT(s.error_message(), HasSubstr("pod sandbox"));
+  EXPECT_THAT(s.error_message(), HasSubstr("container lifecycle"));
   v1::RuntimeConfigResponse rc;
   ASSERT_TRUE(crispd_.client()
                   .Call(&v1::RuntimeService::Stub::RuntimeConfig,

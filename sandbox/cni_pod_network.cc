@@ -1,0 +1,53 @@
+#include "sandbox/cni_pod_network.h"
+
+#include "common/status.h"
+
+namespace crisp::sandbox {
+
+cni::Attachment ToCniAttachment(const NetworkAttachment& a) {
+  cni::Attachment c;
+  c.container_id = a.pod_id;
+  c.netns_path = a.netns;
+  c.cni_args = {{"K8S_POD_NAMESPACE", a.metadata.namespace_},
+                {"K8S_POD_NAME", a.metadata.name},
+                {"K8S_POD_INFRA_CONTAINER_ID", a.pod_id},
+                {"K8S_POD_UID", a.metadata.uid}};
+  nlohmann::json ports = nlohmann::json::array();
+  for (const PortMapping& p : a.port_mappings) {
+    if (p.host_port <= 0) continue;  // only published ports, as containerd
+    nlohmann::json m = {{"hostPort", p.host_port},
+                        {"containerPort", p.container_port},
+                        {"protocol", p.protocol}};
+    if (!p.host_ip.empty()) m["hostIP"] = p.host_ip;
+    ports.push_back(std::move(m));
+  }
+  if (!ports.empty()) c.runtime_config["portMappings"] = std::move(ports);
+  return c;
+}
+
+absl::StatusOr<cni::Network> CniPodNetwork::DefaultNetwork() const {
+  ASSIGN_OR_RETURN(cni::NetworkConfig config,
+                   cni::FindDefaultNetwork(conf_dir_));
+  return cni::Network(std::move(config), options_);
+}
+
+absl::StatusOr<std::vector<std::string>> CniPodNetwork::Attach(
+    const NetworkAttachment& attachment) {
+  ASSIGN_OR_RETURN(cni::Network network, DefaultNetwork());
+  ASSIGN_OR_RETURN(cni::Result result,
+                   network.Add(ToCniAttachment(attachment)));
+  std::vector<std::string> ips = cni::PodIps(result);
+  if (ips.empty()) {
+    (void)network.Del(ToCniAttachment(attachment));
+    return absl::FailedPreconditionError(
+        "CNI network " + network.config().name + " gave the pod no IP");
+  }
+  return ips;
+}
+
+absl::Status CniPodNetwork::Detach(const NetworkAttachment& attachment) {
+  ASSIGN_OR_RETURN(cni::Network network, DefaultNetwork());
+  return network.Del(ToCniAttachment(attachment));
+}
+
+}  // namespace crisp::sandbox

@@ -1,0 +1,35 @@
+// PodNetwork over CNI: the default network of the config dir (looked up at
+// every attach, so a config written after crispd started is used, as
+// kubelet expects), pod metadata as CNI_ARGS and host ports as the
+// portMappings capability.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cni/network.h"
+#include "sandbox/pod_network.h"
+
+namespace crisp::sandbox {
+
+class CniPodNetwork : public PodNetwork {
+ public:
+  CniPodNetwork(std::string conf_dir, cni::NetworkOptions options)
+      : conf_dir_(std::move(conf_dir)), options_(std::move(options)) {}
+
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> Attach(
+      const NetworkAttachment& attachment) override;
+  [[nodiscard]] absl::Status Detach(
+      const NetworkAttachment& attachment) override;
+
+ private:
+  absl::StatusOr<cni::Network> DefaultNetwork() const;
+
+  std::string conf_dir_;
+  cni::NetworkOptions options_;
+};
+
+// The CNI attachment of a pod (exposed for tests).
+cni::Attachment ToCniAttachment(const NetworkAttachment& attachment);
+
+}  // namespace crisp::sandbox
