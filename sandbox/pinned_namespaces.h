@@ -28,6 +28,7 @@ struct PinRequest {
 // Paths of the pinned namespace files; empty where the host's is used.
 struct PinnedNamespaces {
   std::string net, ipc, uts;
+  std::string pid;  // the pod's shared PID namespace (infra process)
 };
 
 // Creates, configures (loopback up, hostname, sysctls) and pins the

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/process.h"
 #include "sandbox/pinned_namespaces.h"
 #include "sandbox/pod_files.h"
 
@@ -56,6 +57,7 @@ struct Pod {
   int64_t created_unix_nanos = 0;
   std::string dir;  // resolv.conf, hostname, hosts, shm/
   PinnedNamespaces namespaces;
+  ProcessId infra;  // crisp-pause, when the pod shares one PID namespace
   std::vector<std::string> ips;  // primary first
   bool network_attached = false;
 

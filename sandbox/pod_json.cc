@@ -95,6 +95,9 @@ std::string PodToJson(const Pod& pod) {
             {"netns", pod.namespaces.net},
             {"ipcns", pod.namespaces.ipc},
             {"utsns", pod.namespaces.uts},
+            {"pidns", pod.namespaces.pid},
+            {"infraPid", pod.infra.pid},
+            {"infraStartTime", pod.infra.start_time},
             {"ips", pod.ips},
             {"networkAttached", pod.network_attached}};
   return j.dump();
@@ -115,6 +118,9 @@ absl::StatusOr<Pod> PodFromJson(const std::string& text) {
     pod.namespaces.net = j.at("netns").get<std::string>();
     pod.namespaces.ipc = j.at("ipcns").get<std::string>();
     pod.namespaces.uts = j.at("utsns").get<std::string>();
+    pod.namespaces.pid = j.at("pidns").get<std::string>();
+    pod.infra.pid = j.at("infraPid").get<pid_t>();
+    pod.infra.start_time = j.at("infraStartTime").get<uint64_t>();
     j.at("ips").get_to(pod.ips);
     pod.network_attached = j.at("networkAttached").get<bool>();
   } catch (const json::exception& e) {

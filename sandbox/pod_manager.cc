@@ -8,6 +8,8 @@
 #include "common/process.h"
 #include "common/status.h"
 #include "runtime/rollback.h"
+#include "runtime/state.h"
+#include "sandbox/infra.h"
 
 namespace crisp::sandbox {
 namespace {
@@ -36,7 +38,9 @@ bool NamespacesPinned(const Pod& pod) {
        {&pod.namespaces.net, &pod.namespaces.ipc, &pod.namespaces.uts}) {
     if (!p->empty() && stat(p->c_str(), &st) != 0) return false;
   }
-  return true;
+  return pod.namespaces.pid.empty() ||
+         (ProcessAlive(pod.infra) &&
+          !runtime::state::ProcessExited(pod.infra.pid));
 }
 
 }  // namespace
@@ -115,6 +119,12 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
                                   !spec.host_ipc, !spec.host_network,
                                   spec.hostname, spec.sysctls}));
   undo.Add([&] { Warn(UnpinNamespaces(pod.namespaces), pod, "unpin"); });
+  if (spec.share_pid && !spec.host_pid) {
+    RETURN_IF_ERROR(StartInfraFor(pod));
+    undo.Add([&] {
+      Warn(StopInfra(pod.infra, pod.namespaces.pid), pod, "stop infra");
+    });
+  }
   if (!spec.host_network) {
     ASSIGN_OR_RETURN(pod.ips, options_.network->Attach(AttachmentOf(pod)));
     pod.network_attached = true;
@@ -140,6 +150,15 @@ absl::Status PodManager::Save(const Pod& pod) {
   return absl::OkStatus();
 }
 
+absl::Status PodManager::StartInfraFor(Pod& pod) {
+  std::string dir = options_.ns_dir + "/pid";
+  RETURN_IF_ERROR(MakeDirs(dir, 0711));
+  std::string pin = absl::StrCat(dir, "/", pod.id);
+  ASSIGN_OR_RETURN(pod.infra, StartInfra(options_.pause_path, pin));
+  pod.namespaces.pid = pin;
+  return absl::OkStatus();
+}
+
 NetworkAttachment PodManager::AttachmentOf(const Pod& pod) const {
   return {pod.id, pod.namespaces.net, pod.spec.metadata,
           pod.spec.port_mappings};
@@ -152,6 +171,9 @@ absl::Status PodManager::TearDown(Pod& pod) {
     RETURN_IF_ERROR(options_.network->Detach(AttachmentOf(pod)));
     pod.network_attached = false;
     pod.ips.clear();
+  }
+  if (!pod.namespaces.pid.empty()) {
+    RETURN_IF_ERROR(StopInfra(pod.infra, pod.namespaces.pid));
   }
   RETURN_IF_ERROR(UnpinNamespaces(pod.namespaces));
   RETURN_IF_ERROR(UnmountShm(pod.Shm()));

@@ -29,6 +29,7 @@ struct PodManagerOptions {
   std::string host_hosts = "/etc/hosts";
   uint64_t shm_size = 64 << 20;  // as containerd and CRI-O
   PodNetwork* network = nullptr;
+  std::string pause_path;  // crisp-pause, for pods sharing a PID namespace
 };
 
 class PodManager {
@@ -58,6 +59,7 @@ class PodManager {
   absl::Status Recover();
   absl::StatusOr<Pod> Create(const PodSpec& spec);
   absl::Status TearDown(Pod& pod);
+  absl::Status StartInfraFor(Pod& pod);
   NetworkAttachment AttachmentOf(const Pod& pod) const;
   absl::StatusOr<std::string> Resolve(const std::string& id_or_prefix);
   absl::Status Save(const Pod& pod);

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
+#include "runtime/state.h"
 #include "gmock/gmock.h"
 #include "tests/support/requirement.h"
 
@@ -74,7 +75,8 @@ class PodManagerTest : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     PodManagerOptions o{dir_ + "/pods", dir_ + "/ns", "/etc/resolv.conf",
-                        "/etc/hosts",   1 << 20,      &network_};
+                        "/etc/hosts",   1 << 20,      &network_,
+                        CRISP_PAUSE_BIN};
     auto m = PodManager::Open(o, db_.get());
     ASSERT_TRUE(m.ok()) << m.status();
     manager_ = *std::move(m);
@@ -145,6 +147,31 @@ TEST_F(PodManagerTest, HostNetworkPodHasNoNetnsAndNoAttach) {
   EXPECT_TRUE(pod->namespaces.uts.empty());
   EXPECT_FALSE(pod->namespaces.ipc.empty());
   EXPECT_THAT(network_.calls, IsEmpty());
+}
+
+TEST_F(PodManagerTest, SharedPidNamespaceIsHeldByAnInfraProcess) {
+  PodSpec s = Spec("shared");
+  s.share_pid = true;
+  auto pod = manager_->Run(s);
+  ASSERT_TRUE(pod.ok()) << pod.status();
+  ASSERT_FALSE(pod->namespaces.pid.empty());
+  EXPECT_TRUE(ProcessAlive(pod->infra));
+  // A process joining the pinned namespace sees the infra as its pid 1.
+  std::string out;
+  FILE* p = popen(("nsenter --pid=" + pod->namespaces.pid +
+                   " sh -c 'echo $$; cat /proc/1/comm 2>/dev/null || true'")
+                      .c_str(),
+                  "r");
+  char buf[256];
+  for (size_t n; (n = fread(buf, 1, sizeof(buf), p)) > 0;) out.append(buf, n);
+  pclose(p);
+  EXPECT_NE(out.find("\n"), std::string::npos);
+  EXPECT_NE(out.substr(0, out.find('\n')), "1") << out;
+  ASSERT_TRUE(manager_->Stop(pod->id).ok());
+  // Dead: gone, or a zombie its reaper has not collected yet.
+  EXPECT_TRUE(!ProcessAlive(pod->infra) ||
+              runtime::state::ProcessExited(pod->infra.pid));
+  EXPECT_FALSE(Exists(pod->namespaces.pid));
 }
 
 TEST_F(PodManagerTest, BadSysctlIsRefusedBeforeAnythingIsMade) {

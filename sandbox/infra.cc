@@ -1,0 +1,116 @@
+#include "sandbox/infra.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/status.h"
+#include "common/unique_fd.h"
+
+extern char** environ;
+
+namespace crisp::sandbox {
+namespace {
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buf[256];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+    if (n > 0) out.append(buf, n);
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> RunPause(const std::string& pause_path,
+                                     const std::string& pin_file) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return LastErrno("pipe for crisp-pause");
+  UniqueFd read_end(fds[0]), write_end(fds[1]);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, write_end.get(), 1);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::string pin_flag = "--pin";
+  char* argv[] = {const_cast<char*>(pause_path.c_str()), pin_flag.data(),
+                  const_cast<char*>(pin_file.c_str()), nullptr};
+  pid_t pid = 0;
+  int rc =
+      posix_spawn(&pid, pause_path.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return ErrnoToStatus(rc, "start " + pause_path);
+  write_end.Reset();
+  std::string out = ReadAll(read_end.get());
+  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  return out;
+}
+
+absl::Status Unpin(const std::string& pin_file) {
+  if (umount2(pin_file.c_str(), MNT_DETACH) != 0 && errno != EINVAL &&
+      errno != ENOENT) {
+    return LastErrno("unmount " + pin_file);
+  }
+  if (unlink(pin_file.c_str()) != 0 && errno != ENOENT) {
+    return LastErrno("remove " + pin_file);
+  }
+  return absl::OkStatus();
+}
+
+// A pidfd taken before the start-time check names exactly that process, so
+// the kill cannot reach a recycled pid; polling it waits for the exit.
+void KillAndWait(const ProcessId& infra) {
+  if (infra.pid <= 0) return;
+  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, infra.pid, 0)));
+  if (!pidfd || !ProcessAlive(infra)) return;
+  if (syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0) != 0) {
+    return;
+  }
+  pollfd p = {pidfd.get(), POLLIN, 0};
+  while (poll(&p, 1, 2000) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<ProcessId> StartInfra(const std::string& pause_path,
+                                     const std::string& pin_file) {
+  int fd =
+      open(pin_file.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+  if (fd < 0) return LastErrno("create " + pin_file);
+  close(fd);
+  auto out = RunPause(pause_path, pin_file);
+  absl::string_view line = out.ok() ? absl::StripAsciiWhitespace(*out) : "";
+  ProcessId infra;
+  if (!out.ok() || !absl::ConsumePrefix(&line, "ok ") ||
+      !absl::SimpleAtoi(line, &infra.pid)) {
+    (void)Unpin(pin_file);
+    if (!out.ok()) return out.status();
+    return absl::InternalError(
+        absl::StrCat("crisp-pause for ", pin_file, ": ", *out));
+  }
+  auto start = ProcessStartTime(infra.pid);
+  if (!start.ok()) {
+    (void)Unpin(pin_file);
+    return Annotate(start.status(), "infra process");
+  }
+  infra.start_time = *start;
+  return infra;
+}
+
+absl::Status StopInfra(const ProcessId& infra, const std::string& pin_file) {
+  KillAndWait(infra);
+  return Unpin(pin_file);
+}
+
+}  // namespace crisp::sandbox
