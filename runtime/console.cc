@@ -95,20 +95,4 @@ absl::StatusOr<UniqueFd> ReceiveFd(int sock) {
   return UniqueFd(fd);
 }
 
-absl::StatusOr<UniqueFd> ConnectUnix(const std::string& path) {
-  UniqueFd sock(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!sock) return LastErrno("socket");
-  struct sockaddr_un addr = {};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(addr.sun_path)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("socket path too long: ", path));
-  }
-  std::memcpy(addr.sun_path, path.c_str(), path.size());
-  if (connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr))) {
-    return LastErrno(absl::StrCat("connect ", path));
-  }
-  return sock;
-}
-
 }  // namespace crisp::runtime::console

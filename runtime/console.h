@@ -25,6 +25,5 @@ struct Pty {
 
 [[nodiscard]] absl::Status SendFd(int sock, int fd, const std::string& name);
 [[nodiscard]] absl::StatusOr<UniqueFd> ReceiveFd(int sock);
-[[nodiscard]] absl::StatusOr<UniqueFd> ConnectUnix(const std::string& path);
 
 }  // namespace crisp::runtime::console

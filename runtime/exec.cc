@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/unix_socket.h"
 #include "runtime/cgroups/cgroup.h"
 #include "runtime/child.h"
 #include "runtime/console.h"
@@ -81,7 +82,7 @@ absl::StatusOr<UniqueFd> AwaitExecReady(const ExecRequest& req, int fd,
     if (m.kind != sync::Kind::kPty) continue;
     ASSIGN_OR_RETURN(pty, console::ReceiveFd(fd));
     if (req.console_socket.empty()) continue;
-    ASSIGN_OR_RETURN(UniqueFd sock, console::ConnectUnix(req.console_socket));
+    ASSIGN_OR_RETURN(UniqueFd sock, ConnectUnix(req.console_socket));
     RETURN_IF_ERROR(console::SendFd(sock.get(), pty.get(), "exec"));
     pty.Reset();
   }

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "common/unix_socket.h"
 
 namespace crisp::runtime::monitor {
 
@@ -45,23 +46,7 @@ absl::StatusOr<std::vector<Frame>> FrameReader::Take() {
 }
 
 absl::StatusOr<UniqueFd> Listen(const std::string& path) {
-  struct sockaddr_un addr = {};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof(addr.sun_path)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("socket path too long: ", path));
-  }
-  std::memcpy(addr.sun_path, path.c_str(), path.size());
-  UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (!fd) return LastErrno("socket");
-  unlink(path.c_str());
-  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    return LastErrno(absl::StrCat("bind ", path));
-  }
-  chmod(path.c_str(), 0600);
-  if (listen(fd.get(), 16) != 0)
-    return LastErrno(absl::StrCat("listen ", path));
-  return fd;
+  return ListenUnix(path, SOCK_NONBLOCK, 0600);
 }
 
 }  // namespace crisp::runtime::monitor

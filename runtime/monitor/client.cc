@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "common/files.h"
 #include "common/status.h"
+#include "common/unix_socket.h"
 #include "runtime/console.h"
 #include "runtime/state.h"
 
@@ -101,7 +102,7 @@ absl::Status ReopenLog(const std::string& dir) {
 }
 
 absl::StatusOr<UniqueFd> ConnectAttach(const std::string& dir) {
-  return console::ConnectUnix(dir + "/attach.sock");
+  return ConnectUnix(dir + "/attach.sock");
 }
 
 }  // namespace crisp::runtime::monitor

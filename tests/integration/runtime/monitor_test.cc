@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/files.h"
+#include "common/unix_socket.h"
 #include "gmock/gmock.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
@@ -149,7 +150,7 @@ TEST_F(MonitorTest, HeldUntilStartThenAttachSeesOutputAndStdin) {
   std::string dir = StartMonitor(
       id, BaseSpec({"sh", "-c", "read line; echo got-$line; sleep 0.2"}),
       {"--stdin"});
-  auto conn = console::ConnectUnix(dir + "/attach.sock");
+  auto conn = ConnectUnix(dir + "/attach.sock");
   ASSERT_TRUE(conn.ok()) << conn.status();
   ASSERT_TRUE(runtime::Start(dir + "/state").ok());
   std::string frame =
