@@ -1,0 +1,46 @@
+// CRI CreateContainer request + pod + image config → OCI runtime spec.
+// A pure translation (it reads only the image's /etc/passwd and /etc/group,
+// the host paths it is asked to mount and the host devices it is asked to
+// expose), built from the small steps in this folder, so every rule is
+// tested without root. It follows containerd's CRI plugin; README.md here
+// says where and why it departs.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cri-api/api.pb.h"
+#include "runtime/spec/spec.h"
+#include "sandbox/pod.h"
+
+namespace crisp::server::spec {
+
+struct ContainerSpecInput {
+  std::string container_id;
+  const ::runtime::v1::ContainerConfig* config = nullptr;  // required
+  const sandbox::Pod* pod = nullptr;                       // required
+  // The OCI image config blob: {"config":{"Env":[...],"Entrypoint":[...],
+  // "Cmd":[...],"WorkingDir":"","User":"","StopSignal":""},...}
+  std::string image_config_json;
+  std::string image_ref;  // the image name as asked, for annotations
+  std::string rootfs;     // the mounted container rootfs (absolute path)
+  // When the pod shares one PID namespace: the ns file to join ("" else).
+  std::string pid_namespace;
+};
+
+// The whole spec, validated (runtime::spec::Validate). Bad input is
+// InvalidArgument naming the field and the cause.
+[[nodiscard]] absl::StatusOr<runtime::spec::Spec> BuildContainerSpec(
+    const ContainerSpecInput& in);
+
+// The cgroupfs path of a container: <pod cgroup_parent>/crisp-<id>, or
+// /crisp/<id> without a parent.
+std::string ContainerCgroupsPath(const sandbox::Pod& pod,
+                                 const std::string& container_id);
+
+// The image's StopSignal as a number (SIGTERM when unset); InvalidArgument
+// for an unknown name.
+[[nodiscard]] absl::StatusOr<int> StopSignal(
+    const std::string& image_config_json);
+
+}  // namespace crisp::server::spec
