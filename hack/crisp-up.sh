@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Crisp needs, builds it, installs crispd to /usr/local/bin and
+# Installs what Crisp needs, builds it, installs crispd and its helpers
+# (crisp-monitor, crisp-pause, crisp-runtime) to /usr/local/bin and
 # starts it with the default configuration:
 #   - /etc/crisp/crisp.toml written from `crispd config default` if absent;
 #   - a bridge CNI network in /etc/cni/net.d if that directory has none
@@ -11,7 +12,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 
 bash "$here/hack/install-deps.sh"
 bash "$here/hack/build.sh" "$here/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-install -m 0755 "$here/build/server/crispd" /usr/local/bin/crispd
+for bin in crispd crisp-monitor crisp-pause crisp-runtime; do
+  install -m 0755 "$here/build/bin/$bin" "/usr/local/bin/$bin"
+done
 
 install -d -m 0755 /etc/crisp
 [[ -e /etc/crisp/crisp.toml ]] || crispd config default >/etc/crisp/crisp.toml

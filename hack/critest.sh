@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 critest=${1:?usage: $0 CRITEST_BINARY [critest args]}
 shift
 dir=${CRISP_CRITEST_DIR:-/tmp/crisp-critest}
-crispd=${CRISPD:-$here/build/server/crispd}
+crispd=${CRISPD:-$here/build/bin/crispd}
 
 mkdir -p "$dir/net.d"
 cp "$here/hack/cni/10-crisp-bridge.conflist" "$dir/net.d/"

@@ -16,7 +16,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 rounds=${1:-5}
 build=${CRISP_BUILD_DIR:-$here/build}
-crispd=${CRISPD:-$build/server/crispd}
+crispd=${CRISPD:-$build/bin/crispd}
 client=${CRISP_CRI_PULL:-$build/tests/integration/image/crisp_cri_pull}
 containerd=${CONTAINERD:-$(command -v containerd || true)}
 registry=${CRISP_LAB_REGISTRY:-127.0.0.1:5000}

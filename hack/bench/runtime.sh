@@ -14,8 +14,8 @@ if [[ $# -gt 0 ]]; then
   runtimes=("$@")
 else
   runtimes=()
-  for b in "$here/build-runtime/runtime/crisp-runtime" \
-    "$here/build/runtime/crisp-runtime"; do
+  for b in "$here/build-runtime/bin/crisp-runtime" \
+    "$here/build/bin/crisp-runtime"; do
     if [[ -x $b ]]; then runtimes+=("$b"); break; fi
   done
   for r in runc crun; do

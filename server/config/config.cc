@@ -136,6 +136,7 @@ absl::Status ReadSections(TableReader& top, Config* c) {
   if (runtime != nullptr) {
     TableReader r(*runtime, "runtime");
     RETURN_IF_ERROR(r.String("cgroup_driver", &c->runtime.cgroup_driver));
+    RETURN_IF_ERROR(r.String("helper_dir", &c->runtime.helper_dir));
     RETURN_IF_ERROR(r.CheckNoUnknownKeys());
   }
   ASSIGN_OR_RETURN(const toml::table* cni, top.Table("cni"));
@@ -249,7 +250,9 @@ nlohmann::json ConfigToJson(const Config& c) {
       {"state", c.state},
       {"log_level", c.log_level},
       {"shutdown_timeout_seconds", c.shutdown_timeout_seconds},
-      {"runtime", {{"cgroup_driver", c.runtime.cgroup_driver}}},
+      {"runtime",
+       {{"cgroup_driver", c.runtime.cgroup_driver},
+        {"helper_dir", c.runtime.helper_dir}}},
       {"cni", {{"conf_dir", c.cni.conf_dir}, {"bin_dirs", c.cni.bin_dirs}}},
       {"image",
        {{"sandbox_image", c.image.sandbox_image},

@@ -29,6 +29,8 @@ struct Config {
 
   struct Runtime {
     std::string cgroup_driver = "cgroupfs";
+    // Where crisp-monitor and crisp-pause are; empty: beside crispd.
+    std::string helper_dir;
   } runtime;
 
   struct Cni {

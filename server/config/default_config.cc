@@ -21,6 +21,9 @@ shutdown_timeout_seconds = 10
 # How container cgroups are managed: "cgroupfs" (crispd writes the cgroup
 # file system itself). kubelet's --cgroup-driver must match.
 cgroup_driver = "cgroupfs"
+# Where crisp-monitor (one per container) and crisp-pause (one per pod
+# sharing a PID namespace) are installed; empty means beside crispd.
+helper_dir = ""
 
 [cni]
 # Where network configurations (*.conf, *.conflist, *.json) are looked up;

@@ -12,8 +12,7 @@
 #include "common/process.h"
 #include "common/status.h"
 #include "glog/logging.h"
-#include "sandbox/cni_pod_network.h"
-#include "server/health/node_health.h"
+#include "server/daemon/services.h"
 #include "server/image_service/image_service.h"
 #include "server/rpc_log.h"
 #include "server/runtime_service/runtime_service.h"
@@ -87,18 +86,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Prepare(Config config) {
 }
 
 absl::Status Daemon::Serve() {
-  LiveNodeHealth health(config_);
-  sandbox::CniPodNetwork network(
-      config_.cni.conf_dir,
-      {config_.cni.bin_dirs, config_.root + "/cni/results", {}});
-  ASSIGN_OR_RETURN(auto pods,
-                   sandbox::PodManager::Open(
-                       PodManagerOptionsFrom(config_, &network), db_.get()));
-  RuntimeService runtime_service({&config_, &health, pods.get()});
-  ASSIGN_OR_RETURN(
-      auto images,
-      image::ImageManager::Open(ImageManagerOptionsFrom(config_), db_.get()));
-  ImageService image_service({&config_, images.get()});
+  ASSIGN_OR_RETURN(auto services, Services::Make(config_, db_.get()));
 
   // We hold the socket's lock, so whatever file is there is stale.
   std::string socket = SocketPath(config_);
@@ -113,8 +101,8 @@ absl::Status Daemon::Serve() {
   // them once no RPC is in flight (gRPC's default is 10 s).
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, kPollerTimeoutMs);
-  builder.RegisterService(&runtime_service);
-  builder.RegisterService(&image_service);
+  builder.RegisterService(services->runtime_service.get());
+  builder.RegisterService(services->image_service.get());
   // The socket is created by BuildAndStart: the umask makes it 0660 from
   // its first instant, so no other user can ever connect.
   mode_t old_umask = ::umask(0117);

@@ -1,4 +1,5 @@
 #include "sandbox/pod_store.h"
+#include "server/containers/container_store.h"
 #include "server/daemon/daemon.h"
 
 namespace crisp::server {
@@ -18,6 +19,8 @@ const std::vector<store::Migration>& SchemaMigrations() {
       "CREATE INDEX image_refs_by_image ON image_refs(image_id)",
       // 3: pod sandboxes (sandbox/pod_store.h).
       sandbox::PodStore::kSchema,
+      // 4: containers (server/containers/container_store.h).
+      containers::ContainerStore::kSchema,
   };
   return *kMigrations;
 }

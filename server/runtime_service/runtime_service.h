@@ -7,8 +7,10 @@
 
 #include "absl/synchronization/mutex.h"
 #include "cri-api/api.grpc.pb.h"
+#include "image/image_manager.h"
 #include "sandbox/pod_manager.h"
 #include "server/config/config.h"
+#include "server/containers/container_manager.h"
 #include "server/health/node_health.h"
 
 namespace crisp::server {
@@ -17,6 +19,8 @@ struct RuntimeServiceDeps {
   const Config* config = nullptr;
   NodeHealth* health = nullptr;
   sandbox::PodManager* pods = nullptr;
+  containers::ContainerManager* containers = nullptr;
+  image::ImageManager* images = nullptr;
 };
 
 namespace v1 = ::runtime::v1;
@@ -60,6 +64,53 @@ class RuntimeService final : public v1::RuntimeService::Service {
       grpc::ServerContext*, const v1::StreamPodSandboxesRequest*,
       grpc::ServerWriter<v1::StreamPodSandboxesResponse>*) override;
 
+  // container_create.cc
+  grpc::Status CreateContainer(grpc::ServerContext*,
+                               const v1::CreateContainerRequest*,
+                               v1::CreateContainerResponse*) override;
+  // container_lifecycle.cc
+  grpc::Status StartContainer(grpc::ServerContext*,
+                              const v1::StartContainerRequest*,
+                              v1::StartContainerResponse*) override;
+  grpc::Status StopContainer(grpc::ServerContext*,
+                             const v1::StopContainerRequest*,
+                             v1::StopContainerResponse*) override;
+  grpc::Status RemoveContainer(grpc::ServerContext*,
+                               const v1::RemoveContainerRequest*,
+                               v1::RemoveContainerResponse*) override;
+  // container_status.cc
+  grpc::Status ContainerStatus(grpc::ServerContext*,
+                               const v1::ContainerStatusRequest*,
+                               v1::ContainerStatusResponse*) override;
+  grpc::Status ListContainers(grpc::ServerContext*,
+                              const v1::ListContainersRequest*,
+                              v1::ListContainersResponse*) override;
+  grpc::Status StreamContainers(
+      grpc::ServerContext*, const v1::StreamContainersRequest*,
+      grpc::ServerWriter<v1::StreamContainersResponse>*) override;
+
+  // exec_sync.cc
+  grpc::Status ExecSync(grpc::ServerContext*, const v1::ExecSyncRequest*,
+                        v1::ExecSyncResponse*) override;
+
+  // container_update.cc
+  grpc::Status UpdateContainerResources(
+      grpc::ServerContext*, const v1::UpdateContainerResourcesRequest*,
+      v1::UpdateContainerResourcesResponse*) override;
+  grpc::Status ReopenContainerLog(grpc::ServerContext*,
+                                  const v1::ReopenContainerLogRequest*,
+                                  v1::ReopenContainerLogResponse*) override;
+  // container_stats.cc
+  grpc::Status ContainerStats(grpc::ServerContext*,
+                              const v1::ContainerStatsRequest*,
+                              v1::ContainerStatsResponse*) override;
+  grpc::Status ListContainerStats(grpc::ServerContext*,
+                                  const v1::ListContainerStatsRequest*,
+                                  v1::ListContainerStatsResponse*) override;
+  grpc::Status StreamContainerStats(
+      grpc::ServerContext*, const v1::StreamContainerStatsRequest*,
+      grpc::ServerWriter<v1::StreamContainerStatsResponse>*) override;
+
 #define CRISP_PENDING_RPC(Method)                                       \
   grpc::Status Method(grpc::ServerContext*, const v1::Method##Request*, \
                       v1::Method##Response*) override;
@@ -74,6 +125,9 @@ class RuntimeService final : public v1::RuntimeService::Service {
   std::string pod_cidr() const;
 
  private:
+  absl::StatusOr<std::string> CreateContainerFor(
+      const v1::CreateContainerRequest& req);
+
   RuntimeServiceDeps deps_;
   mutable absl::Mutex mu_;
   std::string pod_cidr_ ABSL_GUARDED_BY(mu_);

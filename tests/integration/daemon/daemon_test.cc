@@ -88,11 +88,11 @@ TEST_F(DaemonTest, StatusReportsNetworkReadyWithBridgeConfig) {
 
 TEST_F(DaemonTest, PendingRpcsAnswerUnimplementedNamingCapability) {
   StartDaemon();
-  v1::CreateContainerResponse resp;
-  auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CreateContainer,
-                                 v1::CreateContainerRequest(), &resp);
+  v1::PortForwardResponse resp;
+  auto s = crispd_.client().Call(&v1::RuntimeService::Stub::PortForward,
+                                 v1::PortForwardRequest(), &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_THAT(s.error_message(), HasSubstr("container lifecycle"));
+  EXPECT_THAT(s.error_message(), HasSubstr("port-forward streaming"));
   v1::RuntimeConfigResponse rc;
   ASSERT_TRUE(crispd_.client()
                   .Call(&v1::RuntimeService::Stub::RuntimeConfig,

@@ -76,11 +76,12 @@ TEST_F(RuntimeServiceTest, UpdateRuntimeConfigRecordsPodCidr) {
 }
 
 TEST_F(RuntimeServiceTest, PendingRpcNamesItsCapability) {
-  v1::CreateContainerRequest req;
-  v1::CreateContainerResponse resp;
-  grpc::Status s = service_.CreateContainer(&ctx_, &req, &resp);
+  v1::PortForwardRequest req;
+  v1::PortForwardResponse resp;
+  grpc::Status s = service_.PortForward(&ctx_, &req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_NE(s.error_message().find("container lifecycle"), std::string::npos);
+  EXPECT_NE(s.error_message().find("port-forward streaming"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,53 @@
+// A container as crispd keeps it, with no CRI types: what CreateContainer
+// asked for and where its pieces live. Its live state (running, exit code)
+// is not stored: it is read from the runtime and the monitor's exit.json.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace crisp::server::containers {
+
+struct MountRecord {
+  std::string container_path;
+  std::string host_path;
+  bool readonly = false;
+  int propagation = 0;  // CRI MountPropagation value
+};
+
+struct Container {
+  std::string id;
+  std::string pod_id;
+  std::string name;
+  uint32_t attempt = 0;
+  std::string image_ref;                   // as asked
+  std::string image_id;                    // config digest
+  std::vector<std::string> snapshot_keys;  // chain ids the rootfs stacks
+  std::map<std::string, std::string> labels, annotations;
+  std::string log_path;  // absolute; empty without a pod log directory
+  bool tty = false, stdin_open = false, stdin_once = false;
+  int stop_signal = 15;
+  std::vector<MountRecord> mounts;
+  bool creating = true;  // cleared once the monitor holds the container
+  int64_t created_unix_nanos = 0;
+  int64_t started_unix_nanos = 0;  // 0 until StartContainer
+  std::string dir;    // <state>/containers/<id>: bundle, monitor, exit.json
+  std::string layer;  // <root>/containers/<id>: overlay upper and work
+
+  std::string Key() const;  // pod + name + attempt: unique
+  std::string RootfsPath() const { return dir + "/rootfs"; }
+  std::string RuntimeStateDir() const { return dir + "/state"; }
+};
+
+enum class ContainerState { kCreated, kRunning, kExited, kUnknown };
+
+struct ContainerStatus {
+  ContainerState state = ContainerState::kUnknown;
+  int64_t started_at = 0, finished_at = 0;
+  int exit_code = 0;
+  std::string reason, message;
+};
+
+}  // namespace crisp::server::containers

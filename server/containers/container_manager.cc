@@ -1,0 +1,289 @@
+#include "server/containers/container_manager.h"
+
+#include <glog/logging.h>
+#include <signal.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/files.h"
+#include "common/process.h"
+#include "common/status.h"
+#include "runtime/container.h"
+#include "runtime/monitor/client.h"
+#include "runtime/rollback.h"
+#include "runtime/spec/json.h"
+#include "server/containers/container_wait.h"
+#include "server/containers/rootfs_mount.h"
+
+namespace crisp::server::containers {
+namespace {
+
+void Warn(const absl::Status& s, const Container& c, const char* what) {
+  if (!s.ok())
+    LOG(WARNING) << "container " << c.id << ": " << what << ": " << s;
+}
+
+std::string ParentDir(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ContainerManager>> ContainerManager::Open(
+    ContainerManagerOptions options, store::Database* db) {
+  RETURN_IF_ERROR(MakeDirs(options.state_dir, 0711));
+  RETURN_IF_ERROR(MakeDirs(options.root_dir, 0711));
+  std::unique_ptr<ContainerManager> m(
+      new ContainerManager(std::move(options), db));
+  RETURN_IF_ERROR(m->Recover());
+  return m;
+}
+
+absl::Status ContainerManager::Recover() {
+  ASSIGN_OR_RETURN(std::vector<Container> all, store_.List());
+  for (Container& c : all) {
+    if (c.creating) {
+      LOG(INFO) << "container " << c.id
+                << ": rolling back an unfinished create";
+      Destroy(c);
+      RETURN_IF_ERROR(store_.Delete(c.id));
+      continue;
+    }
+    RETURN_IF_ERROR(ids_.Add(c.id));
+    absl::MutexLock l(&mu_);
+    containers_[c.id] = std::move(c);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Container> ContainerManager::Create(const CreateRequest& req) {
+  if (req.container.name.empty() || req.container.pod_id.empty()) {
+    return absl::InvalidArgumentError("container needs a name and a pod");
+  }
+  sandbox::LockTable::Guard key_lock(&locks_, "key:" + req.container.Key());
+  {
+    absl::MutexLock l(&mu_);
+    for (const auto& [id, c] : containers_) {
+      if (c.Key() == req.container.Key()) return c;
+    }
+  }
+  return Make(req);
+}
+
+absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
+  Container c = req.container;
+  c.id = GenerateId();
+  c.dir = absl::StrCat(options_.state_dir, "/", c.id);
+  c.layer = absl::StrCat(options_.root_dir, "/", c.id);
+  c.created_unix_nanos = NowUnixNanos();
+  c.creating = true;
+  RETURN_IF_ERROR(store_.Put(c));  // a crash from here on is rolled back
+  runtime::Rollback undo;
+  undo.Add([&] {
+    Destroy(c);
+    Warn(store_.Delete(c.id), c, "forget");
+  });
+  RETURN_IF_ERROR(MakeDirs(c.dir, 0711));
+  RETURN_IF_ERROR(MountRootfs(req.lower_dirs, c.layer, c.RootfsPath()));
+  RETURN_IF_ERROR(Spawn(c, req.build_spec));
+  c.creating = false;
+  RETURN_IF_ERROR(ids_.Add(c.id));
+  absl::Status saved = Save(c);
+  if (!saved.ok()) {
+    ids_.Remove(c.id);
+    return saved;
+  }
+  undo.Release();
+  return c;
+}
+
+// The bundle (config.json beside the rootfs) and the monitor that creates
+// the container from it and holds it until Start.
+absl::Status ContainerManager::Spawn(const Container& c,
+                                     const SpecBuilder& build_spec) {
+  ASSIGN_OR_RETURN(runtime::spec::Spec spec, build_spec(c.id, c.RootfsPath()));
+  spec.root =
+      runtime::spec::Root{c.RootfsPath(), spec.root && spec.root->readonly};
+  RETURN_IF_ERROR(WriteFileAtomic(c.dir + "/config.json",
+                                  runtime::spec::ToJson(spec).dump(), 0600));
+  if (!c.log_path.empty())
+    RETURN_IF_ERROR(MakeDirs(ParentDir(c.log_path), 0755));
+  runtime::monitor::MonitorSpawn spawn;
+  spawn.monitor_path = options_.monitor_path;
+  spawn.id = c.id;
+  spawn.dir = c.dir;
+  spawn.log_path = c.log_path;
+  spawn.stdin_open = c.stdin_open;
+  auto pid = runtime::monitor::SpawnMonitor(spawn);
+  if (!pid.ok()) return pid.status();
+  return absl::OkStatus();
+}
+
+// Everything a container is made of, whatever state it is in; each step
+// tolerates what is already gone.
+void ContainerManager::Destroy(const Container& c) {
+  absl::Status s = runtime::Delete(c.RuntimeStateDir(), /*force=*/true);
+  if (!absl::IsNotFound(s)) Warn(s, c, "delete from the runtime");
+  Warn(UnmountRootfs(c.RootfsPath()), c, "unmount rootfs");
+  Warn(RemoveAll(c.dir), c, "remove state dir");
+  Warn(RemoveAll(c.layer), c, "remove writable layer");
+}
+
+absl::Status ContainerManager::Save(const Container& c) {
+  RETURN_IF_ERROR(store_.Put(c));
+  absl::MutexLock l(&mu_);
+  containers_[c.id] = c;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ContainerManager::Resolve(
+    const std::string& id_or_prefix) {
+  auto id = ids_.Resolve(id_or_prefix);
+  if (!id.ok()) return Annotate(id.status(), "container");
+  return id;
+}
+
+absl::StatusOr<Container> ContainerManager::Get(
+    const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
+  absl::MutexLock l(&mu_);
+  auto it = containers_.find(id);
+  if (it == containers_.end()) {
+    return absl::NotFoundError(absl::StrCat("container ", id, " not found"));
+  }
+  return it->second;
+}
+
+std::vector<Container> ContainerManager::List() {
+  absl::MutexLock l(&mu_);
+  std::vector<Container> out;
+  for (const auto& [id, c] : containers_) out.push_back(c);
+  return out;
+}
+
+absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
+  sandbox::LockTable::Guard lock(&locks_, id);
+  ASSIGN_OR_RETURN(Container c, Get(id));
+  if (StatusOf(c).state != ContainerState::kCreated) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("container ", id, " is not in the created state"));
+  }
+  c.started_unix_nanos = NowUnixNanos();
+  RETURN_IF_ERROR(runtime::Start(c.RuntimeStateDir()));
+  return Save(c);
+}
+
+absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
+                                    int64_t timeout_seconds) {
+  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
+  sandbox::LockTable::Guard lock(&locks_, id);
+  ASSIGN_OR_RETURN(Container c, Get(id));
+  return StopLocked(c, timeout_seconds);
+}
+
+absl::Status ContainerManager::StopLocked(const Container& c,
+                                          int64_t timeout_seconds) {
+  ContainerState state = StatusOf(c).state;
+  if (state != ContainerState::kRunning && state != ContainerState::kCreated) {
+    return absl::OkStatus();
+  }
+  if (state == ContainerState::kRunning && timeout_seconds > 0) {
+    (void)runtime::Kill(c.RuntimeStateDir(), c.stop_signal);
+    if (WaitForExit(c.dir, absl::Seconds(timeout_seconds))) {
+      return absl::OkStatus();
+    }
+  }
+  (void)runtime::Kill(c.RuntimeStateDir(), SIGKILL);
+  if (WaitForExit(c.dir, absl::Seconds(30))) return absl::OkStatus();
+  return absl::DeadlineExceededError(
+      absl::StrCat("container ", c.id, " did not exit after SIGKILL"));
+}
+
+absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
+  auto id = ids_.Resolve(id_or_prefix);
+  if (absl::IsNotFound(id.status())) return absl::OkStatus();
+  if (!id.ok()) return Annotate(id.status(), "container");
+  sandbox::LockTable::Guard lock(&locks_, *id);
+  ASSIGN_OR_RETURN(Container c, Get(*id));
+  RETURN_IF_ERROR(StopLocked(c, 0));
+  Destroy(c);
+  RETURN_IF_ERROR(store_.Delete(c.id));
+  ids_.Remove(c.id);
+  absl::MutexLock l(&mu_);
+  containers_.erase(c.id);
+  return absl::OkStatus();
+}
+
+std::vector<std::string> ContainerManager::IdsInPod(const std::string& pod) {
+  absl::MutexLock l(&mu_);
+  std::vector<std::string> ids;
+  for (const auto& [id, c] : containers_) {
+    if (c.pod_id == pod) ids.push_back(id);
+  }
+  return ids;
+}
+
+absl::Status ContainerManager::StopAllInPod(const std::string& pod_id) {
+  for (const std::string& id : IdsInPod(pod_id)) {
+    RETURN_IF_ERROR(Stop(id, 0));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ContainerManager::RemoveAllInPod(const std::string& pod_id) {
+  for (const std::string& id : IdsInPod(pod_id)) {
+    RETURN_IF_ERROR(Remove(id));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ExecResult> ContainerManager::ExecSync(
+    const std::string& id_or_prefix, const std::vector<std::string>& command,
+    absl::Duration timeout) {
+  ASSIGN_OR_RETURN(Container c, Running(id_or_prefix));
+  return containers::ExecSync(
+      {options_.runtime_path, c.dir, command, timeout, size_t{16} << 20});
+}
+
+absl::StatusOr<Container> ContainerManager::Running(
+    const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(Container c, Get(id_or_prefix));
+  if (StatusOf(c).state != ContainerState::kRunning) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("container ", c.id, " is not running"));
+  }
+  return c;
+}
+
+absl::Status ContainerManager::ReopenLog(const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(Container c, Running(id_or_prefix));
+  return runtime::monitor::ReopenLog(c.dir);
+}
+
+absl::Status ContainerManager::Update(
+    const std::string& id_or_prefix,
+    const runtime::spec::Resources& resources) {
+  ASSIGN_OR_RETURN(Container c, Running(id_or_prefix));
+  return runtime::Update(c.RuntimeStateDir(), resources);
+}
+
+absl::StatusOr<runtime::cgroups::Stats> ContainerManager::Stats(
+    const Container& c) const {
+  return runtime::ReadStats(c.RuntimeStateDir());
+}
+
+ContainerStatus ContainerManager::StatusOf(const Container& c) const {
+  return ReadStatus(c);
+}
+
+std::vector<std::string> ContainerManager::SnapshotsInUse() {
+  absl::MutexLock l(&mu_);
+  std::vector<std::string> keys;
+  for (const auto& [id, c] : containers_) {
+    keys.insert(keys.end(), c.snapshot_keys.begin(), c.snapshot_keys.end());
+  }
+  return keys;
+}
+
+}  // namespace crisp::server::containers

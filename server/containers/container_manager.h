@@ -1,0 +1,102 @@
+// Container lifecycle with no CRI types: the rootfs overlay, the bundle,
+// one crisp-monitor per container (which outlives crispd), start, stop with
+// a grace period, remove, and the live status read back from the runtime
+// and the monitor's exit record. A container is stored as "creating" before
+// anything is made, so a crash half-way is rolled back at the next start.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/id.h"
+#include "runtime/cgroups/stats.h"
+#include "runtime/spec/spec.h"
+#include "sandbox/lock_table.h"
+#include "server/containers/container.h"
+#include "server/containers/container_store.h"
+#include "server/containers/exec_sync.h"
+
+namespace crisp::server::containers {
+
+struct ContainerManagerOptions {
+  std::string state_dir;  // <state>/containers
+  std::string root_dir;   // <root>/containers (writable layers)
+  std::string monitor_path;
+  std::string runtime_path;  // crisp-runtime, for exec
+};
+
+using SpecBuilder = std::function<absl::StatusOr<runtime::spec::Spec>(
+    const std::string& id, const std::string& rootfs)>;
+
+struct CreateRequest {
+  Container container;  // all but id, dir, layer, times and `creating`
+  std::vector<std::string> lower_dirs;  // image layers, topmost first
+  SpecBuilder build_spec;               // called once the rootfs is mounted
+};
+
+class ContainerManager {
+ public:
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<ContainerManager>> Open(
+      ContainerManagerOptions options, store::Database* db);
+
+  // A retry with the pod, name and attempt of an existing container returns
+  // that container.
+  [[nodiscard]] absl::StatusOr<Container> Create(const CreateRequest& request);
+  [[nodiscard]] absl::Status Start(const std::string& id_or_prefix);
+  // Stop signal, `timeout_seconds` of grace, then SIGKILL. Idempotent.
+  [[nodiscard]] absl::Status Stop(const std::string& id_or_prefix,
+                                  int64_t timeout_seconds);
+  // Kills, then forgets. An unknown container is not an error.
+  [[nodiscard]] absl::Status Remove(const std::string& id_or_prefix);
+
+  [[nodiscard]] absl::StatusOr<Container> Get(const std::string& id_or_prefix);
+  std::vector<Container> List();
+  ContainerStatus StatusOf(const Container& c) const;
+
+  // A command run to completion in a running container.
+  [[nodiscard]] absl::StatusOr<ExecResult> ExecSync(
+      const std::string& id_or_prefix, const std::vector<std::string>& command,
+      absl::Duration timeout);
+
+  // ReopenContainerLog: the monitor reopens the CRI log file.
+  [[nodiscard]] absl::Status ReopenLog(const std::string& id_or_prefix);
+  // The cgroup's resources of a running container.
+  [[nodiscard]] absl::Status Update(const std::string& id_or_prefix,
+                                    const runtime::spec::Resources& resources);
+  // Cgroup figures of a created or running container.
+  [[nodiscard]] absl::StatusOr<runtime::cgroups::Stats> Stats(
+      const Container& c) const;
+
+  // For the pod's Stop and Remove.
+  [[nodiscard]] absl::Status StopAllInPod(const std::string& pod_id);
+  [[nodiscard]] absl::Status RemoveAllInPod(const std::string& pod_id);
+  // Chain ids under live containers, for image garbage collection.
+  std::vector<std::string> SnapshotsInUse();
+
+ private:
+  ContainerManager(ContainerManagerOptions options, store::Database* db)
+      : options_(std::move(options)), store_(db) {}
+  absl::Status Recover();
+  absl::StatusOr<Container> Running(const std::string& id_or_prefix);
+  absl::StatusOr<Container> Make(const CreateRequest& request);
+  absl::Status Spawn(const Container& c, const SpecBuilder& build_spec);
+  void Destroy(const Container& c);
+  absl::Status StopLocked(const Container& c, int64_t timeout_seconds);
+  absl::Status Save(const Container& c);
+  absl::StatusOr<std::string> Resolve(const std::string& id_or_prefix);
+  std::vector<std::string> IdsInPod(const std::string& pod_id);
+
+  ContainerManagerOptions options_;
+  ContainerStore store_;
+  IdIndex ids_;
+  sandbox::LockTable locks_;
+  absl::Mutex mu_;
+  std::map<std::string, Container> containers_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace crisp::server::containers

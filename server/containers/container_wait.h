@@ -1,0 +1,19 @@
+// Waiting for a container's exit record, and the status read from it.
+#pragma once
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "server/containers/container.h"
+
+namespace crisp::server::containers {
+
+// True once DIR/exit.json exists, false after `timeout`.
+bool WaitForExit(const std::string& dir, absl::Duration timeout);
+
+// The live status: the monitor's exit record when there is one; else
+// created or running while the monitor lives; else exited with an unknown
+// code (the monitor died, or the node rebooted and /run is empty).
+ContainerStatus ReadStatus(const Container& c);
+
+}  // namespace crisp::server::containers

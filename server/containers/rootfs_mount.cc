@@ -1,0 +1,48 @@
+#include "server/containers/rootfs_mount.h"
+
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/files.h"
+#include "common/status.h"
+
+namespace crisp::server::containers {
+
+absl::Status MountRootfs(const std::vector<std::string>& lower,
+                         const std::string& layer, const std::string& target) {
+  std::vector<std::string> lowers = lower;
+  if (lowers.empty()) {
+    lowers.push_back(layer + "/empty");
+    RETURN_IF_ERROR(MakeDirs(lowers.back(), 0755));
+  }
+  RETURN_IF_ERROR(MakeDirs(layer + "/fs", 0755));
+  RETURN_IF_ERROR(MakeDirs(layer + "/work", 0700));
+  RETURN_IF_ERROR(MakeDirs(target, 0755));
+  std::string data =
+      absl::StrCat("lowerdir=", absl::StrJoin(lowers, ":"), ",upperdir=", layer,
+                   "/fs,workdir=", layer, "/work");
+  // The kernel takes one page of options; more layers need shorter paths.
+  if (data.size() >= static_cast<size_t>(getpagesize())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rootfs ", target, ": ", lowers.size(),
+                     " layers make overlay options longer than a page"));
+  }
+  if (mount("overlay", target.c_str(), "overlay", 0, data.c_str()) != 0) {
+    return LastErrno(absl::StrCat("mount overlay rootfs at ", target));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status UnmountRootfs(const std::string& target) {
+  if (umount2(target.c_str(), MNT_DETACH) != 0 && errno != EINVAL &&
+      errno != ENOENT) {
+    return LastErrno(absl::StrCat("unmount rootfs ", target));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace crisp::server::containers

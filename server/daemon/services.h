@@ -1,0 +1,35 @@
+// Everything crispd serves, built in dependency order: the CNI network,
+// containers (first, so that image garbage collection at start-up sees
+// which layers they hold), pods (whose Stop and Remove reach their
+// containers), images, and the two gRPC services over them.
+#pragma once
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "common/store/database.h"
+#include "image/image_manager.h"
+#include "sandbox/cni_pod_network.h"
+#include "sandbox/pod_manager.h"
+#include "server/config/config.h"
+#include "server/containers/container_manager.h"
+#include "server/health/node_health.h"
+#include "server/image_service/image_service.h"
+#include "server/runtime_service/runtime_service.h"
+
+namespace crisp::server {
+
+struct Services {
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Services>> Make(
+      const Config& config, store::Database* db);
+
+  std::unique_ptr<LiveNodeHealth> health;
+  std::unique_ptr<sandbox::CniPodNetwork> network;
+  std::unique_ptr<containers::ContainerManager> containers;
+  std::unique_ptr<sandbox::PodManager> pods;
+  std::unique_ptr<image::ImageManager> images;
+  std::unique_ptr<RuntimeService> runtime_service;
+  std::unique_ptr<ImageService> image_service;
+};
+
+}  // namespace crisp::server

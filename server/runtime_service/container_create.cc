@@ -1,0 +1,79 @@
+// CreateContainer: the pod, the image (held by a lease until the container
+// records its layers), the OCI spec from server/spec, and the container
+// manager.
+#include "common/status.h"
+#include "server/grpc_status.h"
+#include "server/rpc_log.h"
+#include "server/runtime_service/container_translate.h"
+#include "server/runtime_service/runtime_service.h"
+#include "server/spec/container_spec.h"
+
+namespace crisp::server {
+namespace {
+
+absl::StatusOr<sandbox::Pod> ReadyPod(sandbox::PodManager& pods,
+                                      const std::string& id) {
+  auto pod = pods.Get(id);
+  if (!pod.ok()) return pod.status();
+  if (pod->state != sandbox::PodState::kReady) {
+    return absl::FailedPreconditionError("pod sandbox " + pod->id +
+                                         " is not ready");
+  }
+  return pod;
+}
+
+absl::StatusOr<image::ImageRecord> FindImage(image::ImageManager& images,
+                                             const std::string& ref) {
+  auto image = images.Find(ref);
+  if (!image.ok()) return image.status();
+  if (!image->has_value()) {
+    return absl::NotFoundError("image " + ref + " not found");
+  }
+  return **image;
+}
+
+std::vector<std::string> ChainIds(const image::ImageRecord& image) {
+  std::vector<std::string> ids;
+  for (const auto& l : image.layers) ids.push_back(l.chain_id);
+  return ids;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RuntimeService::CreateContainerFor(
+    const v1::CreateContainerRequest& req) {
+  const v1::ContainerConfig& config = req.config();
+  ASSIGN_OR_RETURN(sandbox::Pod pod,
+                   ReadyPod(*deps_.pods, req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(image::ImageRecord image,
+                   FindImage(*deps_.images, config.image().image()));
+  auto lease = deps_.images->leases().Acquire(ChainIds(image));
+  ASSIGN_OR_RETURN(std::string image_config, deps_.images->ConfigJson(image));
+  containers::CreateRequest create;
+  create.container = ToContainerRecord(config, pod.id, pod.spec.log_directory);
+  create.container.image_id = image.id;
+  create.container.snapshot_keys = ChainIds(image);
+  ASSIGN_OR_RETURN(create.container.stop_signal,
+                   spec::StopSignal(image_config));
+  create.lower_dirs = deps_.images->LowerDirs(image);
+  create.build_spec = [&](const std::string& id, const std::string& rootfs) {
+    return spec::BuildContainerSpec({id, &config, &pod, image_config,
+                                     config.image().image(), rootfs,
+                                     pod.namespaces.pid});
+  };
+  ASSIGN_OR_RETURN(containers::Container c, deps_.containers->Create(create));
+  return c.id;
+}
+
+grpc::Status RuntimeService::CreateContainer(
+    grpc::ServerContext*, const v1::CreateContainerRequest* req,
+    v1::CreateContainerResponse* resp) {
+  return LoggedRpc("CreateContainer", req->config().metadata().name(), [&] {
+    auto id = CreateContainerFor(*req);
+    if (!id.ok()) return ToGrpcStatus(id.status());
+    resp->set_container_id(*id);
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace crisp::server

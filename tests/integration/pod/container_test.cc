@@ -1,0 +1,345 @@
+// Containers through the real crispd: create, start, logs, status, exit
+// codes, stop with a grace period, remove; what a container sees of its pod
+// (network, DNS, hostname, shared PID namespace); pods stopping and
+// removing their containers; containers outliving a crispd restart.
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/files.h"
+#include "gmock/gmock.h"
+#include "tests/integration/image/lab.h"
+#include "tests/integration/pod/pod_fixture.h"
+
+namespace crisp::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class ContainerTest : public PodFixture {
+ protected:
+  void SetUp() override {
+    PodFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    CRISP_REQUIRE(LabUp(),
+                  "the lab registry is not running (hack/registry.sh)");
+    image_ = LabRegistry() + "/e2e-test-images/busybox:1.29-2";
+    v1::PullImageResponse pulled;
+    auto s = crispd_.client().PullImage(image_, &pulled);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    logs_ = crispd_.dir() + "/logs";
+  }
+
+  v1::PodSandboxConfig PodConfig(const std::string& name) {
+    v1::PodSandboxConfig c = Config(name);
+    c.set_log_directory(logs_ + "/" + name);
+    return c;
+  }
+
+  // Creates (and optionally starts) `cmd` under sh -c in `pod`.
+  std::string Create(const std::string& pod, const v1::PodSandboxConfig& pc,
+                     const std::string& name, const std::string& cmd) {
+    v1::CreateContainerRequest req;
+    req.set_pod_sandbox_id(pod);
+    *req.mutable_sandbox_config() = pc;
+    auto* c = req.mutable_config();
+    c->mutable_metadata()->set_name(name);
+    c->mutable_image()->set_image(image_);
+    c->add_command("sh");
+    c->add_args("-c");
+    c->add_args(cmd);
+    c->set_log_path(name + ".log");
+    v1::CreateContainerResponse resp;
+    auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CreateContainer,
+                                   req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message() << "\n" << crispd_.Log();
+    return resp.container_id();
+  }
+
+  grpc::Status Start(const std::string& id) {
+    v1::StartContainerRequest req;
+    req.set_container_id(id);
+    v1::StartContainerResponse resp;
+    return crispd_.client().Call(&v1::RuntimeService::Stub::StartContainer, req,
+                                 &resp);
+  }
+
+  grpc::Status StopC(const std::string& id, int64_t timeout) {
+    v1::StopContainerRequest req;
+    req.set_container_id(id);
+    req.set_timeout(timeout);
+    v1::StopContainerResponse resp;
+    return crispd_.client().Call(&v1::RuntimeService::Stub::StopContainer, req,
+                                 &resp);
+  }
+
+  grpc::Status RemoveC(const std::string& id) {
+    v1::RemoveContainerRequest req;
+    req.set_container_id(id);
+    v1::RemoveContainerResponse resp;
+    return crispd_.client().Call(&v1::RuntimeService::Stub::RemoveContainer,
+                                 req, &resp);
+  }
+
+  v1::ContainerStatus StatusC(const std::string& id) {
+    v1::ContainerStatusRequest req;
+    req.set_container_id(id);
+    v1::ContainerStatusResponse resp;
+    auto s = crispd_.client().Call(&v1::RuntimeService::Stub::ContainerStatus,
+                                   req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.status();
+  }
+
+  // Polls until the container has exited (bounded: 20 s).
+  v1::ContainerStatus WaitExited(const std::string& id) {
+    v1::ContainerStatus st;
+    for (int i = 0; i < 2000; ++i) {
+      st = StatusC(id);
+      if (st.state() == v1::CONTAINER_EXITED) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return st;
+  }
+
+  // Runs `cmd` to completion in a fresh container of `pod`; its log.
+  std::string Output(const std::string& pod, const v1::PodSandboxConfig& pc,
+                     const std::string& name, const std::string& cmd) {
+    std::string id = Create(pod, pc, name, cmd);
+    EXPECT_TRUE(Start(id).ok());
+    EXPECT_EQ(WaitExited(id).exit_code(), 0);
+    auto log = ReadFile(pc.log_directory() + "/" + name + ".log");
+    return log.ok() ? *log : "";
+  }
+
+  std::string image_, logs_;
+};
+
+TEST_F(ContainerTest, CreateStartLogStopRemove) {
+  v1::PodSandboxConfig pc = PodConfig("web");
+  std::string pod = MustRun(pc);
+  std::string id = Create(pod, pc, "main", "echo hello; exec sleep 1000");
+  ASSERT_EQ(id.size(), 64u);
+  EXPECT_EQ(StatusC(id).state(), v1::CONTAINER_CREATED);
+  ASSERT_TRUE(Start(id).ok());
+  v1::ContainerStatus st = StatusC(id);
+  EXPECT_EQ(st.state(), v1::CONTAINER_RUNNING);
+  EXPECT_GT(st.started_at(), 0);
+  EXPECT_EQ(st.image().image(), image_);
+  EXPECT_EQ(st.log_path(), pc.log_directory() + "/main.log");
+  EXPECT_EQ(Start(id).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  std::string log;
+  for (int i = 0; i < 500 && log.find("hello") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    log = ReadFile(st.log_path()).value_or("");
+  }
+  EXPECT_THAT(log, HasSubstr(" stdout F hello\n"));
+
+  v1::ListContainersRequest list_req;
+  list_req.mutable_filter()->set_pod_sandbox_id(pod);
+  v1::ListContainersResponse list;
+  ASSERT_TRUE(
+      crispd_.client()
+          .Call(&v1::RuntimeService::Stub::ListContainers, list_req, &list)
+          .ok());
+  ASSERT_EQ(list.containers_size(), 1);
+  EXPECT_EQ(list.containers(0).id(), id);
+
+  ASSERT_TRUE(StopC(id, 10).ok());
+  st = StatusC(id);
+  EXPECT_EQ(st.state(), v1::CONTAINER_EXITED);
+  EXPECT_EQ(st.exit_code(), 128 + SIGTERM) << "sleep died of the stop signal";
+  EXPECT_EQ(st.reason(), "Error");
+  ASSERT_TRUE(StopC(id, 10).ok()) << "StopContainer is idempotent";
+  ASSERT_TRUE(RemoveC(id).ok());
+  EXPECT_TRUE(RemoveC(id).ok()) << "RemoveContainer is idempotent";
+  EXPECT_EQ(Sh("grep -c " + id + " /proc/self/mountinfo"), "0\n");
+}
+
+TEST_F(ContainerTest, ExitCodesAndReasons) {
+  v1::PodSandboxConfig pc = PodConfig("exits");
+  std::string pod = MustRun(pc);
+  std::string fail = Create(pod, pc, "fail", "exit 3");
+  std::string ok = Create(pod, pc, "ok", "true");
+  ASSERT_TRUE(Start(fail).ok());
+  ASSERT_TRUE(Start(ok).ok());
+  v1::ContainerStatus f = WaitExited(fail), o = WaitExited(ok);
+  EXPECT_EQ(f.exit_code(), 3);
+  EXPECT_EQ(f.reason(), "Error");
+  EXPECT_EQ(o.exit_code(), 0);
+  EXPECT_EQ(o.reason(), "Completed");
+  EXPECT_GE(o.finished_at(), o.started_at());
+}
+
+TEST_F(ContainerTest, SeesItsPodsNetworkDnsHostnameAndPidNamespace) {
+  v1::PodSandboxConfig pc = PodConfig("net");
+  std::string pod = MustRun(pc);
+  v1::PodSandboxStatusResponse ps;
+  ASSERT_TRUE(Status(pod, &ps).ok());
+  std::string out = Output(pod, pc, "look",
+                           "ip -o -4 addr show eth0; cat /etc/resolv.conf; "
+                           "hostname; echo pid=$$; cat /proc/1/cmdline");
+  EXPECT_THAT(out, HasSubstr(ps.status().network().ip() + "/24"));
+  EXPECT_THAT(out, HasSubstr("nameserver 10.0.0.10"));
+  EXPECT_THAT(out, HasSubstr("stdout F net\n"));
+  // CRI's default PID mode is POD: crisp-pause is the namespace's pid 1.
+  EXPECT_THAT(out, Not(HasSubstr("pid=1\n")));
+  EXPECT_THAT(out, HasSubstr("crisp-pause"));
+}
+
+TEST_F(ContainerTest, PodStopAndRemoveReachTheContainers) {
+  v1::PodSandboxConfig pc = PodConfig("owner");
+  std::string pod = MustRun(pc);
+  std::string id = Create(pod, pc, "long", "exec sleep 1000");
+  ASSERT_TRUE(Start(id).ok());
+  ASSERT_TRUE(StopPod(pod).ok());
+  EXPECT_EQ(StatusC(id).state(), v1::CONTAINER_EXITED);
+  ASSERT_TRUE(RemovePod(pod).ok());
+  v1::ContainerStatusRequest req;
+  req.set_container_id(id);
+  v1::ContainerStatusResponse resp;
+  EXPECT_EQ(crispd_.client()
+                .Call(&v1::RuntimeService::Stub::ContainerStatus, req, &resp)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ContainerTest, RunningContainerOutlivesACrispdRestart) {
+  v1::PodSandboxConfig pc = PodConfig("keep");
+  std::string pod = MustRun(pc);
+  std::string id = Create(pod, pc, "long", "exec sleep 1000");
+  ASSERT_TRUE(Start(id).ok());
+  ASSERT_TRUE(crispd_.Stop(SIGKILL, std::chrono::seconds(5)).has_value());
+  ASSERT_EQ(crispd_.Start(), "");
+  EXPECT_EQ(StatusC(id).state(), v1::CONTAINER_RUNNING);
+  ASSERT_TRUE(StopC(id, 0).ok());
+  EXPECT_EQ(StatusC(id).exit_code(), 128 + SIGKILL);
+}
+
+TEST_F(ContainerTest, ExecSyncOutputExitCodeAndTimeout) {
+  v1::PodSandboxConfig pc = PodConfig("exec");
+  std::string pod = MustRun(pc);
+  std::string id = Create(pod, pc, "long", "exec sleep 1000");
+  ASSERT_TRUE(Start(id).ok());
+  auto exec = [&](std::vector<std::string> cmd, int64_t timeout,
+                  v1::ExecSyncResponse* resp) {
+    v1::ExecSyncRequest req;
+    req.set_container_id(id);
+    for (auto& c : cmd) req.add_cmd(c);
+    req.set_timeout(timeout);
+    return crispd_.client().Call(&v1::RuntimeService::Stub::ExecSync, req,
+                                 resp);
+  };
+  v1::ExecSyncResponse r;
+  ASSERT_TRUE(
+      exec({"sh", "-c", "echo out; echo err >&2; hostname; exit 4"}, 10, &r)
+          .ok());
+  EXPECT_EQ(r.stdout(), "out\nexec\n");
+  EXPECT_EQ(r.stderr(), "err\n");
+  EXPECT_EQ(r.exit_code(), 4);
+
+  EXPECT_EQ(exec({"sleep", "30"}, 1, &r).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  ASSERT_TRUE(
+      exec({"sh", "-c", "pgrep sleep | grep -v '^2$' || echo none"}, 10, &r)
+          .ok());
+  EXPECT_EQ(r.stdout(), "none\n") << "the timed-out command is gone";
+
+  ASSERT_TRUE(StopC(id, 0).ok());
+  EXPECT_EQ(exec({"true"}, 10, &r).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(ContainerTest, StatsUpdateAndReopenLog) {
+  v1::PodSandboxConfig pc = PodConfig("stats");
+  std::string pod = MustRun(pc);
+  std::string id =
+      Create(pod, pc, "ticker", "while true; do echo tick; sleep 0.05; done");
+  ASSERT_TRUE(Start(id).ok());
+
+  v1::ContainerStatsRequest sreq;
+  sreq.set_container_id(id);
+  v1::ContainerStatsResponse stats;
+  auto s = crispd_.client().Call(&v1::RuntimeService::Stub::ContainerStats,
+                                 sreq, &stats);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(stats.stats().attributes().id(), id);
+  EXPECT_GT(stats.stats().cpu().usage_core_nano_seconds().value(), 0u);
+  EXPECT_GT(stats.stats().memory().working_set_bytes().value(), 0u);
+  v1::ListContainerStatsRequest lreq;
+  lreq.mutable_filter()->set_pod_sandbox_id(pod);
+  v1::ListContainerStatsResponse list;
+  ASSERT_TRUE(
+      crispd_.client()
+          .Call(&v1::RuntimeService::Stub::ListContainerStats, lreq, &list)
+          .ok());
+  ASSERT_EQ(list.stats_size(), 1);
+
+  v1::UpdateContainerResourcesRequest ureq;
+  ureq.set_container_id(id);
+  ureq.mutable_linux()->set_memory_limit_in_bytes(96 << 20);
+  v1::UpdateContainerResourcesResponse uresp;
+  s = crispd_.client().Call(&v1::RuntimeService::Stub::UpdateContainerResources,
+                            ureq, &uresp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(Sh("cat /sys/fs/cgroup/memory/crisp/" + id +
+               "/memory.limit_in_bytes 2>/dev/null || "
+               "cat /sys/fs/cgroup/crisp/" +
+               id + "/memory.max"),
+            absl::StrCat(96 << 20, "\n"));
+
+  std::string log = pc.log_directory() + "/ticker.log";
+  ASSERT_EQ(rename(log.c_str(), (log + ".1").c_str()), 0);
+  v1::ReopenContainerLogRequest rreq;
+  rreq.set_container_id(id);
+  v1::ReopenContainerLogResponse rresp;
+  ASSERT_TRUE(
+      crispd_.client()
+          .Call(&v1::RuntimeService::Stub::ReopenContainerLog, rreq, &rresp)
+          .ok());
+  std::string fresh;
+  for (int i = 0; i < 300 && fresh.find("tick") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    fresh = ReadFile(log).value_or("");
+  }
+  EXPECT_THAT(fresh, HasSubstr(" stdout F tick\n"));
+  ASSERT_TRUE(StopC(id, 0).ok());
+  EXPECT_EQ(
+      crispd_.client()
+          .Call(&v1::RuntimeService::Stub::ReopenContainerLog, rreq, &rresp)
+          .error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(ContainerTest, BadRequestsChangeNothing) {
+  v1::PodSandboxConfig pc = PodConfig("bad");
+  std::string pod = MustRun(pc);
+  v1::CreateContainerRequest req;
+  req.set_pod_sandbox_id(pod);
+  req.mutable_config()->mutable_metadata()->set_name("x");
+  req.mutable_config()->mutable_image()->set_image("no.such/image:1");
+  v1::CreateContainerResponse resp;
+  EXPECT_EQ(crispd_.client()
+                .Call(&v1::RuntimeService::Stub::CreateContainer, req, &resp)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  req.set_pod_sandbox_id("0123456789");
+  EXPECT_EQ(crispd_.client()
+                .Call(&v1::RuntimeService::Stub::CreateContainer, req, &resp)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Start("0123456789").error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::ListContainersResponse list;
+  ASSERT_TRUE(crispd_.client()
+                  .Call(&v1::RuntimeService::Stub::ListContainers,
+                        v1::ListContainersRequest(), &list)
+                  .ok());
+  EXPECT_EQ(list.containers_size(), 0);
+}
+
+}  // namespace
+}  // namespace crisp::testing
