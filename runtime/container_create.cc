@@ -71,7 +71,11 @@ absl::Status MakeStateDir(const CreateRequest& req, Rollback& undo) {
 absl::StatusOr<UniqueFd> MakeFifo(const CreateRequest& req) {
   if (!req.wait_for_start) return UniqueFd();
   std::string path = state::FifoPath(req.state_dir);
-  if (mkfifo(path.c_str(), 0600) != 0) return LastErrno("mkfifo " + path);
+  // The init reopens it through /proc/self/fd after switching to the
+  // process's user, which may not be root: like runc, writable by all (the
+  // state dir, 0700, keeps everyone else from reaching it by path).
+  if (mkfifo(path.c_str(), 0622) != 0) return LastErrno("mkfifo " + path);
+  if (chmod(path.c_str(), 0622) != 0) return LastErrno("chmod " + path);
   UniqueFd fd(open(path.c_str(), O_PATH | O_CLOEXEC));
   if (!fd) return LastErrno("open " + path);
   return fd;
