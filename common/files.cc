@@ -104,6 +104,16 @@ absl::Status WriteFileAtomic(const std::string& path, absl::string_view data,
   return SyncDir(DirName(path));
 }
 
+std::string ReadFd(int fd) {
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+    if (n > 0) out.append(buf, n);
+  }
+  return out;
+}
+
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return LastErrno("open " + path);

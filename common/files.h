@@ -24,6 +24,10 @@ namespace crisp {
 
 [[nodiscard]] absl::StatusOr<std::string> ReadFile(const std::string& path);
 
+// Everything `fd` yields until end of file (or an error), e.g. a child's
+// pipe.
+std::string ReadFd(int fd);
+
 // Names in directory `dir` (not "." or ".."), in no particular order. A
 // missing directory is NotFound.
 [[nodiscard]] absl::StatusOr<std::vector<std::string>> ListDir(

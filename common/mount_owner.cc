@@ -27,14 +27,17 @@ MountOwner::~MountOwner() {
 
 std::string MountOwner::Release() { return std::exchange(target_, {}); }
 
-absl::Status MountOwner::Unmount() {
-  if (target_.empty()) return absl::OkStatus();
-  std::string target = Release();
+absl::Status DetachMount(const std::string& target) {
   if (::umount2(target.c_str(), MNT_DETACH) != 0 && errno != EINVAL &&
       errno != ENOENT) {
     return LastErrno("unmount " + target);
   }
   return absl::OkStatus();
+}
+
+absl::Status MountOwner::Unmount() {
+  if (target_.empty()) return absl::OkStatus();
+  return DetachMount(Release());
 }
 
 }  // namespace crisp

@@ -9,6 +9,10 @@
 
 namespace crisp {
 
+// umount2(MNT_DETACH) of `target`; one that is not mounted (or missing) is
+// already done, so teardown code can repeat it after a crash.
+[[nodiscard]] absl::Status DetachMount(const std::string& target);
+
 class MountOwner {
  public:
   MountOwner() = default;

@@ -14,23 +14,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/files.h"
 #include "common/status.h"
 #include "common/unique_fd.h"
+#include "sandbox/pinned_namespaces.h"
 
 extern char** environ;
 
 namespace crisp::sandbox {
 namespace {
-
-std::string ReadAll(int fd) {
-  std::string out;
-  char buf[256];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
-    if (n > 0) out.append(buf, n);
-  }
-  return out;
-}
 
 absl::StatusOr<std::string> RunPause(const std::string& pause_path,
                                      const std::string& pin_file) {
@@ -50,21 +42,10 @@ absl::StatusOr<std::string> RunPause(const std::string& pause_path,
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) return ErrnoToStatus(rc, "start " + pause_path);
   write_end.Reset();
-  std::string out = ReadAll(read_end.get());
+  std::string out = ReadFd(read_end.get());
   while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
   return out;
-}
-
-absl::Status Unpin(const std::string& pin_file) {
-  if (umount2(pin_file.c_str(), MNT_DETACH) != 0 && errno != EINVAL &&
-      errno != ENOENT) {
-    return LastErrno("unmount " + pin_file);
-  }
-  if (unlink(pin_file.c_str()) != 0 && errno != ENOENT) {
-    return LastErrno("remove " + pin_file);
-  }
-  return absl::OkStatus();
 }
 
 // A pidfd taken before the start-time check names exactly that process, so
@@ -94,14 +75,14 @@ absl::StatusOr<ProcessId> StartInfra(const std::string& pause_path,
   ProcessId infra;
   if (!out.ok() || !absl::ConsumePrefix(&line, "ok ") ||
       !absl::SimpleAtoi(line, &infra.pid)) {
-    (void)Unpin(pin_file);
+    (void)UnpinNamespaceFile(pin_file);
     if (!out.ok()) return out.status();
     return absl::InternalError(
         absl::StrCat("crisp-pause for ", pin_file, ": ", *out));
   }
   auto start = ProcessStartTime(infra.pid);
   if (!start.ok()) {
-    (void)Unpin(pin_file);
+    (void)UnpinNamespaceFile(pin_file);
     return Annotate(start.status(), "infra process");
   }
   infra.start_time = *start;
@@ -110,7 +91,7 @@ absl::StatusOr<ProcessId> StartInfra(const std::string& pause_path,
 
 absl::Status StopInfra(const ProcessId& infra, const std::string& pin_file) {
   KillAndWait(infra);
-  return Unpin(pin_file);
+  return UnpinNamespaceFile(pin_file);
 }
 
 }  // namespace crisp::sandbox

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "common/files.h"
+#include "common/mount_owner.h"
 #include "common/status.h"
 #include "common/unique_fd.h"
 
@@ -177,18 +178,6 @@ PinnedNamespaces Paths(const ChildPlan& plan) {
   return p;
 }
 
-absl::Status Unpin(const std::string& path) {
-  if (path.empty()) return absl::OkStatus();
-  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL &&
-      errno != ENOENT) {
-    return LastErrno(absl::StrCat("unmount ", path));
-  }
-  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return LastErrno(absl::StrCat("remove ", path));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<PinnedNamespaces> PinNamespaces(const PinRequest& request) {
@@ -213,10 +202,19 @@ absl::StatusOr<PinnedNamespaces> PinNamespaces(const PinRequest& request) {
   return pinned;
 }
 
+absl::Status UnpinNamespaceFile(const std::string& path) {
+  if (path.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(DetachMount(path));
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return LastErrno(absl::StrCat("remove ", path));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status UnpinNamespaces(const PinnedNamespaces& pinned) {
   absl::Status first;
   for (const std::string* p : {&pinned.net, &pinned.ipc, &pinned.uts}) {
-    absl::Status s = Unpin(*p);
+    absl::Status s = UnpinNamespaceFile(*p);
     if (first.ok()) first = s;
   }
   return first;

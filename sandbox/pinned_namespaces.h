@@ -41,6 +41,9 @@ struct PinnedNamespaces {
 // it can be repeated after a crash.
 [[nodiscard]] absl::Status UnpinNamespaces(const PinnedNamespaces& pinned);
 
+// Unmounts and removes one pinned namespace file (missing: done).
+[[nodiscard]] absl::Status UnpinNamespaceFile(const std::string& path);
+
 // OK only for a sysctl that lives in a namespace the pod owns: net.* with
 // a pod network namespace; kernel.shm*, kernel.msg*, kernel.sem and
 // fs.mqueue.* with a pod IPC namespace (the kubelet's "safe" and

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/files.h"
+#include "common/mount_owner.h"
 #include "common/status.h"
 
 namespace crisp::sandbox {
@@ -75,12 +76,6 @@ absl::Status MountShm(const std::string& path, uint64_t size_bytes) {
   return absl::OkStatus();
 }
 
-absl::Status UnmountShm(const std::string& path) {
-  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL &&
-      errno != ENOENT) {
-    return LastErrno(absl::StrCat("unmount pod shm at ", path));
-  }
-  return absl::OkStatus();
-}
+absl::Status UnmountShm(const std::string& path) { return DetachMount(path); }
 
 }  // namespace crisp::sandbox

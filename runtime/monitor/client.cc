@@ -35,16 +35,6 @@ std::vector<std::string> Argv(const MonitorSpawn& s) {
   return argv;
 }
 
-std::string ReadAll(int fd) {
-  std::string out;
-  char buf[512];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
-    if (n > 0) out.append(buf, n);
-  }
-  return out;
-}
-
 }  // namespace
 
 absl::StatusOr<pid_t> SpawnMonitor(const MonitorSpawn& spawn) {
@@ -68,7 +58,7 @@ absl::StatusOr<pid_t> SpawnMonitor(const MonitorSpawn& spawn) {
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) return ErrnoToStatus(rc, "spawn " + spawn.monitor_path);
   w.Reset();
-  std::string line = ReadAll(r.get());
+  std::string line = ReadFd(r.get());
   waitpid(pid, nullptr, 0);
   line = std::string(absl::StripAsciiWhitespace(line));
   pid_t init = 0;

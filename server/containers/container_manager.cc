@@ -2,8 +2,10 @@
 
 #include <glog/logging.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "common/status.h"
@@ -256,9 +258,22 @@ absl::StatusOr<Container> ContainerManager::Running(
   return c;
 }
 
+// kubelet rotates by renaming the file and expects the new one to exist when
+// the call returns; the monitor reopens on a signal, so wait for it.
 absl::Status ContainerManager::ReopenLog(const std::string& id_or_prefix) {
   ASSIGN_OR_RETURN(Container c, Running(id_or_prefix));
-  return runtime::monitor::ReopenLog(c.dir);
+  if (c.log_path.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(runtime::monitor::ReopenLog(c.dir));
+  absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (access(c.log_path.c_str(), F_OK) != 0) {
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("container ", c.id, ": log ", c.log_path,
+                       " not reopened within 5s"));
+    }
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ContainerManager::Update(

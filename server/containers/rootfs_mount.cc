@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/files.h"
+#include "common/mount_owner.h"
 #include "common/status.h"
 
 namespace crisp::server::containers {
@@ -38,11 +39,7 @@ absl::Status MountRootfs(const std::vector<std::string>& lower,
 }
 
 absl::Status UnmountRootfs(const std::string& target) {
-  if (umount2(target.c_str(), MNT_DETACH) != 0 && errno != EINVAL &&
-      errno != ENOENT) {
-    return LastErrno(absl::StrCat("unmount rootfs ", target));
-  }
-  return absl::OkStatus();
+  return DetachMount(target);
 }
 
 }  // namespace crisp::server::containers

@@ -1,6 +1,7 @@
 #include "server/grpc_status.h"
 #include "server/image_service/image_service.h"
 #include "server/rpc_log.h"
+#include "server/stream_batches.h"
 
 namespace crisp::server {
 namespace {
@@ -35,19 +36,12 @@ grpc::Status ImageService::ListImages(grpc::ServerContext*,
 grpc::Status ImageService::StreamImages(
     grpc::ServerContext*, const v1::StreamImagesRequest* req,
     grpc::ServerWriter<v1::StreamImagesResponse>* writer) {
-  constexpr int kBatch = 100;  // keeps each message far below the size cap
   return LoggedRpc("StreamImages", "", [&] {
     auto recs = Select(*deps_.images, req->filter());
     if (!recs.ok()) return ToGrpcStatus(recs.status());
-    v1::StreamImagesResponse batch;
-    for (const auto& r : *recs) {
+    WriteInBatches(writer, *recs, [&](const auto& r, auto& batch) {
       ToCriImage(r, deps_.images->IsPinned(r), batch.add_images());
-      if (batch.images_size() == kBatch) {
-        writer->Write(batch);
-        batch.Clear();
-      }
-    }
-    if (batch.images_size() > 0) writer->Write(batch);
+    });
     return grpc::Status::OK;
   });
 }

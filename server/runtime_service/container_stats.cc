@@ -7,6 +7,7 @@
 #include "server/rpc_log.h"
 #include "server/runtime_service/container_translate.h"
 #include "server/runtime_service/runtime_service.h"
+#include "server/stream_batches.h"
 
 namespace crisp::server {
 namespace {
@@ -99,17 +100,11 @@ grpc::Status RuntimeService::ListContainerStats(
 grpc::Status RuntimeService::StreamContainerStats(
     grpc::ServerContext*, const v1::StreamContainerStatsRequest* req,
     grpc::ServerWriter<v1::StreamContainerStatsResponse>* writer) {
-  constexpr int kBatch = 100;  // keeps each message far below the size cap
   return LoggedRpc("StreamContainerStats", "", [&] {
-    v1::StreamContainerStatsResponse batch;
-    for (auto& s : AllStats(*deps_.containers, req->filter())) {
-      *batch.add_container_stats() = std::move(s);
-      if (batch.container_stats_size() == kBatch) {
-        writer->Write(batch);
-        batch.Clear();
-      }
-    }
-    if (batch.container_stats_size() > 0) writer->Write(batch);
+    WriteInBatches(writer, AllStats(*deps_.containers, req->filter()),
+                   [](const auto& stats, auto& batch) {
+                     *batch.add_container_stats() = stats;
+                   });
     return grpc::Status::OK;
   });
 }

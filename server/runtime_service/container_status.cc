@@ -4,17 +4,23 @@
 #include "server/rpc_log.h"
 #include "server/runtime_service/container_translate.h"
 #include "server/runtime_service/runtime_service.h"
+#include "server/stream_batches.h"
 
 namespace crisp::server {
 namespace {
 
-template <typename Emit>
-void ForEachMatching(containers::ContainerManager& manager,
-                     const v1::ContainerFilter& filter, Emit&& emit) {
-  for (const auto& c : manager.List()) {
+using Listed =
+    std::vector<std::pair<containers::Container, containers::ContainerStatus>>;
+
+Listed Matching(containers::ContainerManager& manager,
+                const v1::ContainerFilter& filter) {
+  Listed out;
+  for (auto& c : manager.List()) {
     containers::ContainerStatus status = manager.StatusOf(c);
-    if (MatchesFilter(c, status, filter)) emit(c, status);
+    if (MatchesFilter(c, status, filter))
+      out.emplace_back(std::move(c), status);
   }
+  return out;
 }
 
 }  // namespace
@@ -39,10 +45,9 @@ grpc::Status RuntimeService::ListContainers(
     grpc::ServerContext*, const v1::ListContainersRequest* req,
     v1::ListContainersResponse* resp) {
   return LoggedRpc("ListContainers", "", [&] {
-    ForEachMatching(*deps_.containers, req->filter(),
-                    [&](const auto& c, const auto& status) {
-                      ToCriContainer(c, status, resp->add_containers());
-                    });
+    for (const auto& [c, status] : Matching(*deps_.containers, req->filter())) {
+      ToCriContainer(c, status, resp->add_containers());
+    }
     return grpc::Status::OK;
   });
 }
@@ -50,18 +55,12 @@ grpc::Status RuntimeService::ListContainers(
 grpc::Status RuntimeService::StreamContainers(
     grpc::ServerContext*, const v1::StreamContainersRequest* req,
     grpc::ServerWriter<v1::StreamContainersResponse>* writer) {
-  constexpr int kBatch = 100;  // keeps each message far below the size cap
   return LoggedRpc("StreamContainers", "", [&] {
-    v1::StreamContainersResponse batch;
-    ForEachMatching(*deps_.containers, req->filter(),
-                    [&](const auto& c, const auto& status) {
-                      ToCriContainer(c, status, batch.add_containers());
-                      if (batch.containers_size() == kBatch) {
-                        writer->Write(batch);
-                        batch.Clear();
-                      }
-                    });
-    if (batch.containers_size() > 0) writer->Write(batch);
+    WriteInBatches(writer, Matching(*deps_.containers, req->filter()),
+                   [](const auto& listed, auto& batch) {
+                     ToCriContainer(listed.first, listed.second,
+                                    batch.add_containers());
+                   });
     return grpc::Status::OK;
   });
 }

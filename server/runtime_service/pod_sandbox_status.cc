@@ -4,6 +4,7 @@
 #include "server/rpc_log.h"
 #include "server/runtime_service/pod_translate.h"
 #include "server/runtime_service/runtime_service.h"
+#include "server/stream_batches.h"
 
 namespace crisp::server {
 namespace {
@@ -46,17 +47,11 @@ grpc::Status RuntimeService::ListPodSandbox(
 grpc::Status RuntimeService::StreamPodSandboxes(
     grpc::ServerContext*, const v1::StreamPodSandboxesRequest* req,
     grpc::ServerWriter<v1::StreamPodSandboxesResponse>* writer) {
-  constexpr int kBatch = 100;  // keeps each message far below the size cap
   return LoggedRpc("StreamPodSandboxes", "", [&] {
-    v1::StreamPodSandboxesResponse batch;
-    for (const auto& pod : Filtered(*deps_.pods, req->filter())) {
-      ToCriPodSandbox(pod, batch.add_pod_sandboxes());
-      if (batch.pod_sandboxes_size() == kBatch) {
-        writer->Write(batch);
-        batch.Clear();
-      }
-    }
-    if (batch.pod_sandboxes_size() > 0) writer->Write(batch);
+    WriteInBatches(writer, Filtered(*deps_.pods, req->filter()),
+                   [](const auto& pod, auto& batch) {
+                     ToCriPodSandbox(pod, batch.add_pod_sandboxes());
+                   });
     return grpc::Status::OK;
   });
 }
