@@ -20,7 +20,7 @@ packages=(
   libabsl-dev libseccomp-dev libcap-dev nlohmann-json3-dev
   libcurl4-openssl-dev libarchive-dev libzstd-dev libssl-dev
   libgoogle-glog-dev libgflags-dev libgtest-dev libgmock-dev
-  libsqlite3-dev libboost-dev libtomlplusplus-dev
+  libsqlite3-dev libboost-dev libtomlplusplus-dev zlib1g-dev
   # runtime of a node
   containernetworking-plugins iproute2 iptables util-linux procps
   # test lab

@@ -1,6 +1,7 @@
 #include "server/config/config.h"
 #include "absl/strings/string_view.h"
 
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 #include <set>
 
@@ -156,8 +157,30 @@ absl::Status ReadSections(TableReader& top, Config* c) {
         r.Int("stall_timeout_seconds", &c->image.stall_timeout_seconds));
     RETURN_IF_ERROR(r.CheckNoUnknownKeys());
   }
+  ASSIGN_OR_RETURN(const toml::table* streaming, top.Table("streaming"));
+  if (streaming != nullptr) {
+    TableReader r(*streaming, "streaming");
+    RETURN_IF_ERROR(r.String("address", &c->streaming.address));
+    RETURN_IF_ERROR(r.Int("port", &c->streaming.port));
+    RETURN_IF_ERROR(r.CheckNoUnknownKeys());
+  }
   ASSIGN_OR_RETURN(const toml::table* registries, top.Table("registries"));
   return ReadRegistries(registries, c);
+}
+
+absl::Status ValidateStreaming(const Config::Streaming& s) {
+  in6_addr ip;
+  if (inet_pton(AF_INET, s.address.c_str(), &ip) != 1 &&
+      inet_pton(AF_INET6, s.address.c_str(), &ip) != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config key streaming.address: \"", s.address,
+                     "\" must be an IP address"));
+  }
+  if (s.port < 0 || s.port > 65535) {
+    return absl::InvalidArgumentError(
+        "config key streaming.port: must be between 0 and 65535");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RequireAbsolute(const char* key, const std::string& path) {
@@ -231,7 +254,7 @@ absl::Status ValidateConfig(const Config& c) {
     return absl::InvalidArgumentError(
         "config key image.stall_timeout_seconds: must be between 1 and 3600");
   }
-  return absl::OkStatus();
+  return ValidateStreaming(c.streaming);
 }
 
 nlohmann::json ConfigToJson(const Config& c) {
@@ -258,6 +281,8 @@ nlohmann::json ConfigToJson(const Config& c) {
        {{"sandbox_image", c.image.sandbox_image},
         {"max_concurrent_downloads", c.image.max_concurrent_downloads},
         {"stall_timeout_seconds", c.image.stall_timeout_seconds}}},
+      {"streaming",
+       {{"address", c.streaming.address}, {"port", c.streaming.port}}},
       {"registries", registries},
   };
 }

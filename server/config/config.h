@@ -44,6 +44,12 @@ struct Config {
     int stall_timeout_seconds = 60;  // a download idle this long fails
   } image;
 
+  // The exec/attach/port-forward streaming server (HTTP, SPDY/3.1).
+  struct Streaming {
+    std::string address = "127.0.0.1";  // an IP literal
+    int port = 0;                       // 0: an ephemeral port at start
+  } streaming;
+
   std::map<std::string, RegistryConfig> registries;  // by host[:port]
 };
 

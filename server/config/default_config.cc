@@ -42,6 +42,14 @@ max_concurrent_downloads = 3
 # retried) instead of hanging the pull.
 stall_timeout_seconds = 60
 
+[streaming]
+# Where the exec, attach and port-forward streaming server listens; the
+# Exec, Attach and PortForward RPCs answer with URLs on it. Keep it on
+# loopback unless the node's clients (kubelet) reach it otherwise.
+address = "127.0.0.1"
+# 0 picks a free port at each start.
+port = 0
+
 # Per-registry settings, keyed by the host (and port) of image references.
 # Mirrors are tried in order before the registry itself. Example:
 #

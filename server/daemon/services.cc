@@ -25,6 +25,32 @@ containers::ContainerManagerOptions ContainerOptions(const Config& config) {
           HelperPath(config, "crisp-runtime")};
 }
 
+// How streaming sessions reach containers and pods, looked up when the
+// client connects.
+streaming::StreamingServerOptions StreamingOptions(
+    const Config& config, containers::ContainerManager* c,
+    sandbox::PodManager* pods) {
+  streaming::StreamingServerOptions o;
+  o.address = config.streaming.address;
+  o.port = config.streaming.port;
+  o.backends.runtime_path = HelperPath(config, "crisp-runtime");
+  o.backends.container = [c](const std::string& id)
+      -> absl::StatusOr<streaming::ContainerTarget> {
+    ASSIGN_OR_RETURN(containers::Container found, c->Get(id));
+    if (c->StatusOf(found).state != containers::ContainerState::kRunning) {
+      return absl::FailedPreconditionError(
+          "container " + found.id + " is not running");
+    }
+    return streaming::ContainerTarget{found.dir, found.stdin_once};
+  };
+  o.backends.pod_netns =
+      [pods](const std::string& id) -> absl::StatusOr<std::string> {
+    ASSIGN_OR_RETURN(sandbox::Pod pod, pods->Get(id));
+    return pod.namespaces.net;
+  };
+  return o;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
@@ -51,8 +77,12 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
   image::ImageManagerOptions image_options = ImageManagerOptionsFrom(config);
   image_options.in_use = [c] { return c->SnapshotsInUse(); };
   ASSIGN_OR_RETURN(s->images, image::ImageManager::Open(image_options, db));
-  s->runtime_service = std::make_unique<RuntimeService>(RuntimeServiceDeps{
-      &config, s->health.get(), s->pods.get(), c, s->images.get()});
+  ASSIGN_OR_RETURN(s->streaming,
+                   streaming::StreamingServer::Start(
+                       StreamingOptions(config, c, s->pods.get())));
+  s->runtime_service = std::make_unique<RuntimeService>(
+      RuntimeServiceDeps{&config, s->health.get(), s->pods.get(), c,
+                         s->images.get(), s->streaming.get()});
   s->image_service = std::make_unique<ImageService>(
       ImageServiceDeps{&config, s->images.get()});
   return s;

@@ -1,7 +1,8 @@
 // Everything crispd serves, built in dependency order: the CNI network,
 // containers (first, so that image garbage collection at start-up sees
 // which layers they hold), pods (whose Stop and Remove reach their
-// containers), images, and the two gRPC services over them.
+// containers), images, the exec/attach/port-forward streaming server, and
+// the two gRPC services over them.
 #pragma once
 
 #include <memory>
@@ -16,6 +17,7 @@
 #include "server/health/node_health.h"
 #include "server/image_service/image_service.h"
 #include "server/runtime_service/runtime_service.h"
+#include "server/streaming/streaming_server.h"
 
 namespace crisp::server {
 
@@ -28,6 +30,8 @@ struct Services {
   std::unique_ptr<containers::ContainerManager> containers;
   std::unique_ptr<sandbox::PodManager> pods;
   std::unique_ptr<image::ImageManager> images;
+  // Before the services that hand out its URLs, so it outlives them.
+  std::unique_ptr<streaming::StreamingServer> streaming;
   std::unique_ptr<RuntimeService> runtime_service;
   std::unique_ptr<ImageService> image_service;
 };

@@ -15,12 +15,17 @@
 
 namespace crisp::server {
 
+namespace streaming {
+class StreamingServer;
+}  // namespace streaming
+
 struct RuntimeServiceDeps {
   const Config* config = nullptr;
   NodeHealth* health = nullptr;
   sandbox::PodManager* pods = nullptr;
   containers::ContainerManager* containers = nullptr;
   image::ImageManager* images = nullptr;
+  streaming::StreamingServer* streaming = nullptr;
 };
 
 namespace v1 = ::runtime::v1;
@@ -92,6 +97,14 @@ class RuntimeService final : public v1::RuntimeService::Service {
   // exec_sync.cc
   grpc::Status ExecSync(grpc::ServerContext*, const v1::ExecSyncRequest*,
                         v1::ExecSyncResponse*) override;
+  // streaming_rpcs.cc
+  grpc::Status Exec(grpc::ServerContext*, const v1::ExecRequest*,
+                    v1::ExecResponse*) override;
+  grpc::Status Attach(grpc::ServerContext*, const v1::AttachRequest*,
+                      v1::AttachResponse*) override;
+  grpc::Status PortForward(grpc::ServerContext*,
+                           const v1::PortForwardRequest*,
+                           v1::PortForwardResponse*) override;
 
   // container_update.cc
   grpc::Status UpdateContainerResources(

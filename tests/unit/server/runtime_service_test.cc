@@ -76,11 +76,11 @@ TEST_F(RuntimeServiceTest, UpdateRuntimeConfigRecordsPodCidr) {
 }
 
 TEST_F(RuntimeServiceTest, PendingRpcNamesItsCapability) {
-  v1::PortForwardRequest req;
-  v1::PortForwardResponse resp;
-  grpc::Status s = service_.PortForward(&ctx_, &req, &resp);
+  v1::CheckpointContainerRequest req;
+  v1::CheckpointContainerResponse resp;
+  grpc::Status s = service_.CheckpointContainer(&ctx_, &req, &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_NE(s.error_message().find("port-forward streaming"),
+  EXPECT_NE(s.error_message().find("checkpoint and restore"),
             std::string::npos);
 }
 

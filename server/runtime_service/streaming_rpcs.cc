@@ -1,0 +1,116 @@
+// Exec, Attach and PortForward: each checks its target (a running
+// container; a ready pod) and answers with a single-use URL of crispd's
+// streaming server, where the client then upgrades to SPDY and gets its
+// session (server/streaming/).
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "server/grpc_status.h"
+#include "server/rpc_log.h"
+#include "server/runtime_service/runtime_service.h"
+#include "server/streaming/streaming_server.h"
+
+namespace crisp::server {
+namespace {
+
+namespace st = streaming;
+
+absl::StatusOr<st::StdioOptions> Stdio(bool tty, bool in, bool out, bool err) {
+  if (tty && err) {
+    return absl::InvalidArgumentError(
+        "tty and stderr cannot both be true: a terminal has one output");
+  }
+  if (!in && !out && !err) {
+    return absl::InvalidArgumentError(
+        "one of stdin, stdout or stderr must be set");
+  }
+  return st::StdioOptions{tty, in, out, err};
+}
+
+// The full id of a running container; FailedPrecondition otherwise.
+absl::StatusOr<std::string> RunningContainer(const RuntimeServiceDeps& deps,
+                                             const std::string& id) {
+  if (deps.containers == nullptr) {
+    return absl::UnavailableError("containers are not served");
+  }
+  ASSIGN_OR_RETURN(containers::Container c, deps.containers->Get(id));
+  if (deps.containers->StatusOf(c).state !=
+      containers::ContainerState::kRunning) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("container ", c.id, " is not running"));
+  }
+  return c.id;
+}
+
+absl::StatusOr<std::string> Url(const RuntimeServiceDeps& deps,
+                                st::StreamRequest request) {
+  if (deps.streaming == nullptr) {
+    return absl::UnavailableError("the streaming server is not running");
+  }
+  return deps.streaming->UrlFor(std::move(request));
+}
+
+absl::StatusOr<std::string> ExecUrl(const RuntimeServiceDeps& deps,
+                                    const v1::ExecRequest& req) {
+  if (req.cmd().empty()) {
+    return absl::InvalidArgumentError("exec: cmd must not be empty");
+  }
+  ASSIGN_OR_RETURN(st::StdioOptions stdio,
+                   Stdio(req.tty(), req.stdin(), req.stdout(), req.stderr()));
+  ASSIGN_OR_RETURN(std::string id, RunningContainer(deps, req.container_id()));
+  return Url(deps,
+             st::ExecRequest{id, {req.cmd().begin(), req.cmd().end()}, stdio});
+}
+
+absl::StatusOr<std::string> AttachUrl(const RuntimeServiceDeps& deps,
+                                      const v1::AttachRequest& req) {
+  ASSIGN_OR_RETURN(st::StdioOptions stdio,
+                   Stdio(req.tty(), req.stdin(), req.stdout(), req.stderr()));
+  ASSIGN_OR_RETURN(std::string id, RunningContainer(deps, req.container_id()));
+  return Url(deps, st::AttachRequest{id, stdio});
+}
+
+absl::StatusOr<std::string> PortForwardUrl(const RuntimeServiceDeps& deps,
+                                           const v1::PortForwardRequest& req) {
+  if (deps.pods == nullptr)
+    return absl::UnavailableError("pods are not served");
+  ASSIGN_OR_RETURN(sandbox::Pod pod, deps.pods->Get(req.pod_sandbox_id()));
+  if (pod.state != sandbox::PodState::kReady) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("pod sandbox ", pod.id, " is not ready"));
+  }
+  return Url(deps, st::PortForwardRequest{
+                       pod.id, {req.port().begin(), req.port().end()}});
+}
+
+// The RPC's answer: the URL, or the error as its gRPC code.
+template <typename Response>
+grpc::Status Answer(const absl::StatusOr<std::string>& url, Response* resp) {
+  if (!url.ok()) return ToGrpcStatus(url.status());
+  resp->set_url(*url);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status RuntimeService::Exec(grpc::ServerContext*,
+                                  const v1::ExecRequest* req,
+                                  v1::ExecResponse* resp) {
+  return LoggedRpc("Exec", req->container_id(),
+                   [&] { return Answer(ExecUrl(deps_, *req), resp); });
+}
+
+grpc::Status RuntimeService::Attach(grpc::ServerContext*,
+                                    const v1::AttachRequest* req,
+                                    v1::AttachResponse* resp) {
+  return LoggedRpc("Attach", req->container_id(),
+                   [&] { return Answer(AttachUrl(deps_, *req), resp); });
+}
+
+grpc::Status RuntimeService::PortForward(grpc::ServerContext*,
+                                         const v1::PortForwardRequest* req,
+                                         v1::PortForwardResponse* resp) {
+  return LoggedRpc("PortForward", req->pod_sandbox_id(),
+                   [&] { return Answer(PortForwardUrl(deps_, *req), resp); });
+}
+
+}  // namespace crisp::server

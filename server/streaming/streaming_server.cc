@@ -1,0 +1,136 @@
+#include "server/streaming/streaming_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "glog/logging.h"
+#include "server/streaming/session.h"
+
+namespace crisp::server::streaming {
+namespace {
+
+// The socket address of `address`:`port`; InvalidArgument for a non-IP.
+absl::StatusOr<sockaddr_storage> SocketAddress(const std::string& address,
+                                               int port, socklen_t* len) {
+  sockaddr_storage ss{};
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  if (inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    *len = sizeof(sockaddr_in);
+  } else if (inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    *len = sizeof(sockaddr_in6);
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("streaming address \"", address, "\": not an IP address"));
+  }
+  return ss;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<StreamingServer>> StreamingServer::Start(
+    StreamingServerOptions options) {
+  std::unique_ptr<StreamingServer> s(new StreamingServer(std::move(options)));
+  RETURN_IF_ERROR(s->Listen());
+  s->acceptor_ = std::thread([raw = s.get()] { raw->AcceptLoop(); });
+  LOG(INFO) << "streaming server on " << s->base_url();
+  return s;
+}
+
+absl::Status StreamingServer::Listen() {
+  socklen_t len = 0;
+  ASSIGN_OR_RETURN(sockaddr_storage ss,
+                   SocketAddress(options_.address, options_.port, &len));
+  listen_.Reset(socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!listen_) return LastErrno("streaming server socket");
+  int one = 1;
+  setsockopt(listen_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  std::string where = absl::StrCat(options_.address, ":", options_.port);
+  if (bind(listen_.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    return LastErrno("streaming server: bind " + where);
+  }
+  if (listen(listen_.get(), 128) != 0) {
+    return LastErrno("streaming server: listen on " + where);
+  }
+  socklen_t got = sizeof(ss);
+  getsockname(listen_.get(), reinterpret_cast<sockaddr*>(&ss), &got);
+  port_ = ntohs(ss.ss_family == AF_INET
+                    ? reinterpret_cast<sockaddr_in*>(&ss)->sin_port
+                    : reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+  wake_.Reset(eventfd(0, EFD_CLOEXEC));
+  if (!wake_) return LastErrno("streaming server eventfd");
+  return absl::OkStatus();
+}
+
+std::string StreamingServer::base_url() const {
+  bool v6 = options_.address.find(':') != std::string::npos;
+  return absl::StrCat("http://", v6 ? "[" : "", options_.address, v6 ? "]" : "",
+                      ":", port_);
+}
+
+absl::StatusOr<std::string> StreamingServer::UrlFor(StreamRequest request) {
+  const char* kind = std::holds_alternative<ExecRequest>(request) ? "exec"
+                     : std::holds_alternative<AttachRequest>(request)
+                         ? "attach"
+                         : "portforward";
+  ASSIGN_OR_RETURN(std::string token, tokens_.Insert(std::move(request)));
+  return absl::StrCat(base_url(), "/", kind, "/", token);
+}
+
+void StreamingServer::AcceptLoop() {
+  for (;;) {
+    pollfd fds[2] = {{listen_.get(), POLLIN, 0}, {wake_.get(), POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0 && errno != EINTR) break;
+    if (fds[1].revents) break;
+    if (!fds[0].revents) continue;
+    UniqueFd conn(accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!conn) continue;
+    absl::MutexLock lock(&mu_);
+    if (stopping_) break;
+    // A duplicate to shut down at stop: the session closes its own, and
+    // the number could be reused while this one stays ours.
+    int tracked = dup(conn.get());
+    if (tracked < 0) continue;
+    ++threads_;
+    connections_.insert(tracked);
+    std::thread([this, fd = conn.Release(), tracked] {
+      Serve(UniqueFd(fd), tracked);
+    }).detach();
+  }
+}
+
+void StreamingServer::Serve(UniqueFd socket, int tracked) {
+  ServeConnection(std::move(socket), tokens_, options_.backends);
+  absl::MutexLock lock(&mu_);
+  connections_.erase(tracked);
+  close(tracked);
+  --threads_;
+}
+
+StreamingServer::~StreamingServer() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    // Wakes every session: its socket reads EOF, so it ends (and kills
+    // its exec process).
+    for (int fd : connections_) shutdown(fd, SHUT_RDWR);
+  }
+  uint64_t one = 1;
+  (void)!write(wake_.get(), &one, sizeof(one));
+  if (acceptor_.joinable()) acceptor_.join();
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](int* n) { return *n == 0; }, &threads_));
+}
+
+}  // namespace crisp::server::streaming
