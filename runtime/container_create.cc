@@ -24,6 +24,7 @@
 #include "runtime/lsm.h"
 #include "runtime/namespaces.h"
 #include "runtime/rollback.h"
+#include "runtime/seccomp_file.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
 
@@ -50,7 +51,9 @@ absl::StatusOr<ChildPlan> Plan(const CreateRequest& req) {
     ASSIGN_OR_RETURN(plan.caps, capabilities::FromSpec(*p.capabilities));
   }
   if (req.spec.linux && req.spec.linux->seccomp) {
-    ASSIGN_OR_RETURN(plan.seccomp, seccomp::Compile(*req.spec.linux->seccomp));
+    ASSIGN_OR_RETURN(plan.seccomp,
+                     seccomp::CompileOrLoad(*req.spec.linux->seccomp,
+                                            seccomp::ProgramFile(req.bundle)));
   }
   for (int i = 0; i < 3; ++i) plan.stdio[i] = req.stdio[i];
   return plan;

@@ -15,6 +15,7 @@
 #include "runtime/child.h"
 #include "runtime/console.h"
 #include "runtime/lsm.h"
+#include "runtime/seccomp_file.h"
 #include "runtime/spec/json.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
@@ -117,7 +118,9 @@ absl::StatusOr<Executed> Exec(const ExecRequest& req) {
                      capabilities::FromSpec(*req.process.capabilities));
   }
   if (spec.linux && spec.linux->seccomp) {
-    ASSIGN_OR_RETURN(plan.seccomp, seccomp::Compile(*spec.linux->seccomp));
+    ASSIGN_OR_RETURN(plan.seccomp,
+                     seccomp::CompileOrLoad(*spec.linux->seccomp,
+                                            seccomp::ProgramFile(s.bundle)));
   }
   ASSIGN_OR_RETURN(auto layout, cgroups::DetectLayout());
   auto cg = cgroups::Cgroup::Open({layout, s.cgroup_path, false});

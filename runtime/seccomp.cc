@@ -166,6 +166,10 @@ std::string Hash(const std::string& text) {
 
 }  // namespace
 
+std::string ProfileHash(const spec::Seccomp& profile) {
+  return Hash(spec::ToJson(profile).dump());
+}
+
 absl::StatusOr<std::shared_ptr<const Program>> Compile(
     const spec::Seccomp& profile) {
   static std::mutex mu;

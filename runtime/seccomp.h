@@ -26,6 +26,9 @@ struct Program {
 [[nodiscard]] absl::StatusOr<std::shared_ptr<const Program>> Compile(
     const spec::Seccomp& profile);
 
+// The hash a compiled program carries: of the profile's canonical JSON.
+std::string ProfileHash(const spec::Seccomp& profile);
+
 // seccomp(SECCOMP_SET_MODE_FILTER, program.flags, program).
 [[nodiscard]] absl::Status Load(const Program& program);
 

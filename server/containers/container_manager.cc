@@ -12,6 +12,7 @@
 #include "runtime/container.h"
 #include "runtime/monitor/client.h"
 #include "runtime/rollback.h"
+#include "runtime/seccomp_file.h"
 #include "runtime/spec/json.h"
 #include "server/containers/container_wait.h"
 #include "server/containers/rootfs_mount.h"
@@ -108,6 +109,13 @@ absl::Status ContainerManager::Spawn(const Container& c,
       runtime::spec::Root{c.RootfsPath(), spec.root && spec.root->readonly};
   RETURN_IF_ERROR(WriteFileAtomic(c.dir + "/config.json",
                                   runtime::spec::ToJson(spec).dump(), 0600));
+  if (spec.linux && spec.linux->seccomp) {
+    // Compiled once per distinct profile in crispd, not per container.
+    ASSIGN_OR_RETURN(auto program,
+                     runtime::seccomp::Compile(*spec.linux->seccomp));
+    RETURN_IF_ERROR(runtime::seccomp::WriteProgram(
+        runtime::seccomp::ProgramFile(c.dir), *program));
+  }
   if (!c.log_path.empty())
     RETURN_IF_ERROR(MakeDirs(ParentDir(c.log_path), 0755));
   runtime::monitor::MonitorSpawn spawn;
@@ -267,9 +275,8 @@ absl::Status ContainerManager::ReopenLog(const std::string& id_or_prefix) {
   absl::Time deadline = absl::Now() + absl::Seconds(5);
   while (access(c.log_path.c_str(), F_OK) != 0) {
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("container ", c.id, ": log ", c.log_path,
-                       " not reopened within 5s"));
+      return absl::DeadlineExceededError(absl::StrCat(
+          "container ", c.id, ": log ", c.log_path, " not reopened within 5s"));
     }
     absl::SleepFor(absl::Milliseconds(1));
   }
