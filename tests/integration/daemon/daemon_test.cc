@@ -88,11 +88,11 @@ TEST_F(DaemonTest, StatusReportsNetworkReadyWithBridgeConfig) {
 
 TEST_F(DaemonTest, PendingRpcsAnswerUnimplementedNamingCapability) {
   StartDaemon();
-  v1::PortForwardResponse resp;
-  auto s = crispd_.client().Call(&v1::RuntimeService::Stub::PortForward,
-                                 v1::PortForwardRequest(), &resp);
+  v1::CheckpointContainerResponse resp;
+  auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CheckpointContainer,
+                                 v1::CheckpointContainerRequest(), &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_THAT(s.error_message(), HasSubstr("port-forward streaming"));
+  EXPECT_THAT(s.error_message(), HasSubstr("checkpoint and restore"));
   v1::RuntimeConfigResponse rc;
   ASSERT_TRUE(crispd_.client()
                   .Call(&v1::RuntimeService::Stub::RuntimeConfig,
