@@ -68,6 +68,9 @@ class PodFixture : public ::testing::Test {
     Sh(absl::StrCat("grep -o ' ", crispd_.dir(),
                     "[^ ]*' /proc/self/mountinfo | xargs -r -n1 umount -l"));
     if (!bridge_.empty()) Sh("ip link del " + bridge_ + " 2>/dev/null");
+    // The default parent cgroup crispd made for pods without a parent of
+    // their own; rmdir leaves it while anything else still uses it.
+    Sh("rmdir /sys/fs/cgroup/*/crisp /sys/fs/cgroup/crisp 2>/dev/null");
   }
 
   v1::PodSandboxConfig Config(const std::string& name) {
