@@ -53,6 +53,9 @@ absl::StatusOr<std::vector<NsFd>> OpenNamespaces(pid_t pid) {
 [[noreturn]] void RunIntermediate(const cgroups::Cgroup& cg,
                                   const std::vector<NsFd>& ns,
                                   ChildPlan& plan) {
+  // Until the final execve no process of the container may open our
+  // /proc/<pid>/{exe,mem,fd}; the forked child inherits this.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   absl::Status st = cg.AddSelf(/*skip_unified=*/false);
   for (size_t i = 0; st.ok() && i < ns.size(); ++i) {
     if (setns(ns[i].fd.get(), ns[i].flag) != 0) {

@@ -33,8 +33,9 @@ absl::StatusOr<std::string> RunPause(const std::string& pause_path,
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, write_end.get(), 1);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  std::string pin_flag = "--pin";
-  char* argv[] = {const_cast<char*>(pause_path.c_str()), pin_flag.data(),
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  std::string name = "crisp-pause", pin_flag = "--pin";
+  char* argv[] = {name.data(), pin_flag.data(),
                   const_cast<char*>(pin_file.c_str()), nullptr};
   pid_t pid = 0;
   int rc =

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/logging.h"
+#include "common/sealed_binary.h"
 #include "nlohmann/json.hpp"
 #include "runtime/cli/verbs.h"
 
@@ -59,6 +60,12 @@ absl::Status Dispatch(const Args& args, int* exit_code) {
       absl::StrCat("unknown command \"", v, "\""));
 }
 
+// Verbs whose processes run inside the container before their final execve:
+// they must not run from the host file (common/sealed_binary.h).
+bool EntersContainer(const std::string& verb) {
+  return verb == "create" || verb == "run" || verb == "exec";
+}
+
 }  // namespace
 }  // namespace crisp::runtime::cli
 
@@ -74,7 +81,9 @@ int main(int argc, char** argv) {
   }
   (void)crisp::InitLogging(argv[0], args->Has("debug") ? "debug" : "warn");
   int exit_code = 0;
-  absl::Status st = Dispatch(*args, &exit_code);
+  absl::Status st = EntersContainer(args->verb) ? crisp::EnsureSealedSelf(argv)
+                                                : absl::OkStatus();
+  if (st.ok()) st = Dispatch(*args, &exit_code);
   if (!st.ok()) {
     LogError(*args, st);
     return 1;

@@ -25,7 +25,7 @@ namespace {
 
 std::vector<std::string> Argv(const MonitorSpawn& s) {
   std::vector<std::string> argv = {
-      s.monitor_path,          "--id", s.id, "--dir", s.dir, "--log-max-line",
+      "crisp-monitor",         "--id", s.id, "--dir", s.dir, "--log-max-line",
       absl::StrCat(s.max_line)};
   if (!s.log_path.empty()) {
     argv.insert(argv.end(), {"--log-path", s.log_path});

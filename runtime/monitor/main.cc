@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "common/sealed_binary.h"
 #include "runtime/monitor/monitor.h"
 
 namespace {
@@ -97,6 +98,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   (void)crisp::InitLogging(argv[0], "warn");
+  // The container's init is cloned from this process: it must not run the
+  // host file (common/sealed_binary.h). crispd already starts a sealed copy.
+  if (absl::Status st = crisp::EnsureSealedSelf(argv); !st.ok()) {
+    Report(ready_fd, absl::StrCat("error ", st.message()));
+    return 1;
+  }
   prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   if (foreground) return Serve(o, dup(ready_fd));
   int fds[2];

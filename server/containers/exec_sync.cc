@@ -39,8 +39,8 @@ absl::StatusOr<Child> SpawnExec(const ExecRequest& r,
   child.err.Reset(err[0]);
   UniqueFd err_w(err[1]);
   std::vector<std::string> args = {
-      r.runtime_path, "--root", r.container_dir, "exec",
-      "--pid-file",   pid_file, "state"};
+      "crisp-runtime", "--root", r.container_dir, "exec",
+      "--pid-file",    pid_file, "state"};
   args.insert(args.end(), r.command.begin(), r.command.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -50,6 +50,7 @@ absl::StatusOr<Child> SpawnExec(const ExecRequest& r,
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out_w.get(), 1);
   posix_spawn_file_actions_adddup2(&actions, err_w.get(), 2);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   // Its own process group, so a timeout kills all it started.

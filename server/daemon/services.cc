@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "common/sealed_binary.h"
 #include "common/status.h"
 
 namespace crisp::server {
@@ -19,27 +20,42 @@ std::string HelperPath(const Config& config, const char* name) {
   return dir + "/" + name;
 }
 
-containers::ContainerManagerOptions ContainerOptions(const Config& config) {
+// Each helper is copied once into a sealed memfd and always executed from
+// there (common/sealed_binary.h): a process inside a container never runs
+// a host file that crispd would execute again.
+absl::StatusOr<SealedHelpers> SealHelpers(const Config& config) {
+  SealedHelpers h;
+  ASSIGN_OR_RETURN(h.runtime, SealedCopy(HelperPath(config, "crisp-runtime"),
+                                         "crisp-runtime"));
+  ASSIGN_OR_RETURN(h.monitor, SealedCopy(HelperPath(config, "crisp-monitor"),
+                                         "crisp-monitor"));
+  ASSIGN_OR_RETURN(
+      h.pause, SealedCopy(HelperPath(config, "crisp-pause"), "crisp-pause"));
+  return h;
+}
+
+containers::ContainerManagerOptions ContainerOptions(
+    const Config& config, const SealedHelpers& helpers) {
   return {config.state + "/containers", config.root + "/containers",
-          HelperPath(config, "crisp-monitor"),
-          HelperPath(config, "crisp-runtime")};
+          SealedExecPath(helpers.monitor.get()),
+          SealedExecPath(helpers.runtime.get())};
 }
 
 // How streaming sessions reach containers and pods, looked up when the
 // client connects.
 streaming::StreamingServerOptions StreamingOptions(
-    const Config& config, containers::ContainerManager* c,
-    sandbox::PodManager* pods) {
+    const Config& config, const SealedHelpers& helpers,
+    containers::ContainerManager* c, sandbox::PodManager* pods) {
   streaming::StreamingServerOptions o;
   o.address = config.streaming.address;
   o.port = config.streaming.port;
-  o.backends.runtime_path = HelperPath(config, "crisp-runtime");
-  o.backends.container = [c](const std::string& id)
-      -> absl::StatusOr<streaming::ContainerTarget> {
+  o.backends.runtime_path = SealedExecPath(helpers.runtime.get());
+  o.backends.container =
+      [c](const std::string& id) -> absl::StatusOr<streaming::ContainerTarget> {
     ASSIGN_OR_RETURN(containers::Container found, c->Get(id));
     if (c->StatusOf(found).state != containers::ContainerState::kRunning) {
-      return absl::FailedPreconditionError(
-          "container " + found.id + " is not running");
+      return absl::FailedPreconditionError("container " + found.id +
+                                           " is not running");
     }
     return streaming::ContainerTarget{found.dir, found.stdin_once};
   };
@@ -56,16 +72,18 @@ streaming::StreamingServerOptions StreamingOptions(
 absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
                                                          store::Database* db) {
   auto s = std::make_unique<Services>();
+  ASSIGN_OR_RETURN(s->helpers, SealHelpers(config));
   s->health = std::make_unique<LiveNodeHealth>(config);
   s->network = std::make_unique<sandbox::CniPodNetwork>(
       config.cni.conf_dir,
       cni::NetworkOptions{
           config.cni.bin_dirs, config.root + "/cni/results", {}});
-  ASSIGN_OR_RETURN(s->containers, containers::ContainerManager::Open(
-                                      ContainerOptions(config), db));
+  ASSIGN_OR_RETURN(s->containers,
+                   containers::ContainerManager::Open(
+                       ContainerOptions(config, s->helpers), db));
   sandbox::PodManagerOptions pod_options =
       PodManagerOptionsFrom(config, s->network.get());
-  pod_options.pause_path = HelperPath(config, "crisp-pause");
+  pod_options.pause_path = SealedExecPath(s->helpers.pause.get());
   ASSIGN_OR_RETURN(s->pods, sandbox::PodManager::Open(pod_options, db));
   containers::ContainerManager* c = s->containers.get();
   s->pods->stop_containers = [c](const std::string& pod) {
@@ -79,7 +97,7 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
   ASSIGN_OR_RETURN(s->images, image::ImageManager::Open(image_options, db));
   ASSIGN_OR_RETURN(s->streaming,
                    streaming::StreamingServer::Start(
-                       StreamingOptions(config, c, s->pods.get())));
+                       StreamingOptions(config, s->helpers, c, s->pods.get())));
   s->runtime_service = std::make_unique<RuntimeService>(
       RuntimeServiceDeps{&config, s->health.get(), s->pods.get(), c,
                          s->images.get(), s->streaming.get()});

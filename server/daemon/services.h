@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/store/database.h"
+#include "common/unique_fd.h"
 #include "image/image_manager.h"
 #include "sandbox/cni_pod_network.h"
 #include "sandbox/pod_manager.h"
@@ -21,10 +22,17 @@
 
 namespace crisp::server {
 
+// Sealed in-memory copies of crisp-runtime, crisp-monitor and crisp-pause,
+// open for crispd's lifetime; children execute them by SealedExecPath.
+struct SealedHelpers {
+  UniqueFd runtime, monitor, pause;
+};
+
 struct Services {
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Services>> Make(
       const Config& config, store::Database* db);
 
+  SealedHelpers helpers;
   std::unique_ptr<LiveNodeHealth> health;
   std::unique_ptr<sandbox::CniPodNetwork> network;
   std::unique_ptr<containers::ContainerManager> containers;

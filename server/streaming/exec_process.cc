@@ -19,7 +19,7 @@ namespace crisp::server::streaming {
 namespace {
 
 std::vector<std::string> Argv(const ExecSpawn& s) {
-  std::vector<std::string> args = {s.runtime_path,  "--root",
+  std::vector<std::string> args = {"crisp-runtime", "--root",
                                    s.container_dir, "exec",
                                    "--pid-file",    s.pid_file};
   if (s.tty) {
@@ -83,6 +83,8 @@ absl::StatusOr<ExecChild> SpawnExec(const ExecSpawn& s) {
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   }
   if (st.ok()) st = AddPipe(&actions, 2, false, &child.stderr_r, &err);
+  // Nothing else of crispd's (other sessions' sockets) reaches the runtime.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   if (st.ok()) st = Spawn(s, &actions, &child.pid);
   posix_spawn_file_actions_destroy(&actions);
   RETURN_IF_ERROR(st);

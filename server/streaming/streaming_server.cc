@@ -1,6 +1,7 @@
 #include "server/streaming/streaming_server.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -99,7 +100,7 @@ void StreamingServer::AcceptLoop() {
     if (stopping_) break;
     // A duplicate to shut down at stop: the session closes its own, and
     // the number could be reused while this one stays ours.
-    int tracked = dup(conn.get());
+    int tracked = fcntl(conn.get(), F_DUPFD_CLOEXEC, 0);
     if (tracked < 0) continue;
     ++threads_;
     connections_.insert(tracked);
