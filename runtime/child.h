@@ -33,8 +33,10 @@ struct ChildPlan {
 
 // The process part shared by create and exec: rlimits, LSM, capabilities,
 // user, no_new_privs, cwd, fds, seccomp, execve. `ready` runs right before
-// seccomp (create: report ready and wait at the fifo).
+// seccomp (create: report ready and wait at the fifo, reopened through
+// `own_fds`, the host procfs's /proc/<pid>/fd of this process, or -1).
 [[nodiscard]] absl::Status FinalizeProcess(const ChildPlan& plan,
-                                           const spec::Process& process);
+                                           const spec::Process& process,
+                                           int own_fds = -1);
 
 }  // namespace crisp::runtime

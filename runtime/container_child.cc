@@ -17,6 +17,7 @@
 #include "runtime/mounts.h"
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
+#include "runtime/procfs.h"
 #include "runtime/rootfs.h"
 #include "runtime/sync.h"
 
@@ -124,12 +125,24 @@ absl::Status SetupStdio(const ChildPlan& plan, const spec::Process& p) {
   return console::UseAsStdio(pty.slave.get());
 }
 
-absl::Status ReadyAndWait(const ChildPlan& plan) {
+// The host's /proc/self/fd, opened before the container's mounts exist: the
+// exec fifo is reopened through it, never through a /proc the container's
+// mounts could fake (a volume over /proc with a self/fd/ of its own would
+// let the init run before Start, or die unseen).
+absl::StatusOr<UniqueFd> OpenOwnFds(const ChildPlan& plan) {
+  if (plan.fifo_fd < 0) return UniqueFd();
+  UniqueFd dir(open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) return LastErrno("open /proc/self/fd");
+  RETURN_IF_ERROR(procfs::Check(dir.get(), "/proc/self/fd"));
+  return dir;
+}
+
+absl::Status ReadyAndWait(const ChildPlan& plan, int own_fds) {
   RETURN_IF_ERROR(sync::Send(plan.sync_fd, sync::Kind::kReady));
   if (plan.fifo_fd < 0) return absl::OkStatus();
   // Blocks until Start opens the fifo for reading.
-  std::string path = absl::StrCat("/proc/self/fd/", plan.fifo_fd);
-  UniqueFd fifo(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  UniqueFd fifo(openat(own_fds, absl::StrCat(plan.fifo_fd).c_str(),
+                       O_WRONLY | O_CLOEXEC));
   if (!fifo) return LastErrno("open exec fifo");
   if (write(fifo.get(), "0", 1) != 1) return LastErrno("write exec fifo");
   return absl::OkStatus();
@@ -143,9 +156,20 @@ absl::Status BecomeRoot() {
   return absl::OkStatus();
 }
 
+absl::Status ApplyOomScoreAdj(const spec::Process& p) {
+  if (!p.oom_score_adj) return absl::OkStatus();
+  return process::SetOomScoreAdj(*p.oom_score_adj).status();
+}
+
 absl::Status ContainInit(const ChildPlan& plan) {
   const spec::Spec& spec = *plan.spec;
+  // Until its execve no other process of the container (one sharing a pod's
+  // PID namespace) may open the init's /proc/<pid>/{exe,mem,fd}. In a user
+  // namespace the container's root is no host root, and a non-dumpable
+  // init could not write its own /proc files there.
+  if (!spec::HasNamespace(spec, "user")) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   STEP("wait for parent", WaitForGo(plan.sync_fd));
+  ASSIGN_OR_RETURN(UniqueFd own_fds, OpenOwnFds(plan));
   if (plan.cgroup)
     STEP("join cgroup", plan.cgroup->AddSelf(plan.joined_unified));
   STEP("namespaces", namespaces::JoinAndUnshare(spec));
@@ -161,24 +185,25 @@ absl::Status ContainInit(const ChildPlan& plan) {
     return LastErrno("chroot without a mount namespace");
   }
   STEP("stdio", SetupStdio(plan, *spec.process));
-  if (spec.process->oom_score_adj) {
-    STEP("oom_score_adj",
-         process::SetOomScoreAdj(*spec.process->oom_score_adj));
-  }
-  return FinalizeProcess(plan, *spec.process);
+  STEP("oom_score_adj", ApplyOomScoreAdj(*spec.process));
+  return FinalizeProcess(plan, *spec.process, own_fds.get());
 }
 
 // exec into a running container: namespaces and cgroup are already joined.
+// The exec'd process gets the container's oom_score_adj, not the value of
+// whoever ran the exec (crispd runs at -999).
 absl::Status ContainExec(const ChildPlan& plan) {
   const spec::Process& p = *plan.spec->process;
   if (!p.terminal && setsid() < 0) return LastErrno("setsid");
   STEP("stdio", SetupStdio(plan, p));  // a terminal makes its own session
+  STEP("oom_score_adj", ApplyOomScoreAdj(p));
   return FinalizeProcess(plan, p);
 }
 
 }  // namespace
 
-absl::Status FinalizeProcess(const ChildPlan& plan, const spec::Process& p) {
+absl::Status FinalizeProcess(const ChildPlan& plan, const spec::Process& p,
+                             int own_fds) {
   STEP("rlimits", process::SetRlimits(p.rlimits));
   STEP("lsm", lsm::ApplyOnExec(p));
   // Without no_new_privs loading a filter needs CAP_SYS_ADMIN: load it
@@ -195,8 +220,9 @@ absl::Status FinalizeProcess(const ChildPlan& plan, const spec::Process& p) {
   if (p.user.umask) umask(*p.user.umask);
   if (chdir(p.cwd.c_str()) != 0) return LastErrno("chdir " + p.cwd);
   ASSIGN_OR_RETURN(std::string exe, process::FindExecutable(p.args[0], p.env));
-  STEP("close fds", process::CloseFdsExcept({plan.sync_fd, plan.fifo_fd}));
-  STEP("ready", ReadyAndWait(plan));
+  STEP("close fds",
+       process::CloseFdsExcept({plan.sync_fd, plan.fifo_fd, own_fds}));
+  STEP("ready", ReadyAndWait(plan, own_fds));
   if (plan.spec->hooks && !plan.exec_only) {
     STEP("hooks", hooks::Run(plan.spec->hooks->start_container,
                              HookState(plan, "running"), "startContainer"));

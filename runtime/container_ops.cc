@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/files.h"
 #include "common/status.h"
 #include "glog/logging.h"
@@ -46,6 +48,8 @@ absl::Status RunStateHooks(const state::State& s, const char* status,
                   : hooks::Run(spec->hooks->poststart, st, "poststart");
 }
 
+constexpr absl::Duration kStartDeadline = absl::Seconds(30);
+
 }  // namespace
 
 absl::Status Start(const std::string& state_dir) {
@@ -57,7 +61,10 @@ absl::Status Start(const std::string& state_dir) {
         absl::StrCat("container ", s.id, " is not in the created state"));
   }
   // The init opens the fifo for writing and writes one byte; it may die
-  // first, so poll with a liveness check instead of blocking.
+  // first, so poll with a liveness check instead of blocking. An init that
+  // said ready is at the fifo within milliseconds: one that is not there
+  // in kStartDeadline never will be, and the caller holds a lock.
+  absl::Time deadline = absl::Now() + kStartDeadline;
   for (;;) {
     struct pollfd p = {fd.get(), POLLIN, 0};
     int n = poll(&p, 1, 100);
@@ -66,6 +73,11 @@ absl::Status Start(const std::string& state_dir) {
     if (!ProcessAlive(s.init)) {
       return absl::FailedPreconditionError(
           absl::StrCat("container ", s.id, " init exited before start"));
+    }
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "container ", s.id, ": its init did not reach the exec fifo in ",
+          absl::FormatDuration(kStartDeadline)));
     }
   }
   unlink(fifo.c_str());

@@ -7,6 +7,8 @@
 #include "absl/strings/strip.h"
 #include "common/files.h"
 #include "common/status.h"
+#include "common/unique_fd.h"
+#include "runtime/procfs.h"
 
 namespace crisp::runtime::lsm {
 namespace {
@@ -18,12 +20,16 @@ bool AppArmorEnabled() {
 
 bool SelinuxEnabled() { return access("/sys/fs/selinux/enforce", F_OK) == 0; }
 
+// After pivot_root this is the container's /proc: a volume mounted there
+// could turn the write into one to a plain file, leaving the process
+// unconfined (CVE-2019-16884), so the file must be on procfs.
 absl::Status WriteAttr(const char* path, const std::string& value) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return LastErrno(absl::StrCat("open ", path));
-  ssize_t n = write(fd, value.data(), value.size());
-  close(fd);
-  if (n < 0) return LastErrno(absl::StrCat("write ", path));
+  UniqueFd fd(open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) return LastErrno(absl::StrCat("open ", path));
+  RETURN_IF_ERROR(procfs::Check(fd.get(), path));
+  if (write(fd.get(), value.data(), value.size()) < 0) {
+    return LastErrno(absl::StrCat("write ", path));
+  }
   return absl::OkStatus();
 }
 

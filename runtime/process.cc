@@ -18,7 +18,6 @@
 #include "absl/strings/strip.h"
 #include "common/files.h"
 #include "common/status.h"
-#include "glog/logging.h"
 
 namespace crisp::runtime::process {
 namespace {
@@ -53,6 +52,16 @@ absl::Status WriteProc(const char* path, const std::string& value) {
   return absl::OkStatus();
 }
 
+int CurrentOomScoreAdj() {
+  auto current = ReadFile("/proc/self/oom_score_adj");
+  int value = 0;
+  if (!current.ok() ||
+      !absl::SimpleAtoi(absl::StripAsciiWhitespace(*current), &value)) {
+    return 0;
+  }
+  return value;
+}
+
 }  // namespace
 
 absl::Status SetRlimits(const std::vector<spec::Rlimit>& limits) {
@@ -70,15 +79,11 @@ absl::Status SetRlimits(const std::vector<spec::Rlimit>& limits) {
   return absl::OkStatus();
 }
 
-absl::Status SetOomScoreAdj(int value) {
+absl::StatusOr<int> SetOomScoreAdj(int value) {
   absl::Status st = WriteProc("/proc/self/oom_score_adj", absl::StrCat(value));
-  if (st.ok() || !absl::IsPermissionDenied(st)) return st;
-  auto current = ReadFile("/proc/self/oom_score_adj");
-  int hi = 0;  // a value the node accepts (the current one)
-  if (!current.ok() ||
-      !absl::SimpleAtoi(absl::StripAsciiWhitespace(*current), &hi)) {
-    hi = 0;
-  }
+  if (st.ok()) return value;
+  if (!absl::IsPermissionDenied(st)) return st;
+  int hi = CurrentOomScoreAdj();  // a value the node accepts
   // Acceptance is monotonic (v >= some floor): bisect for the floor.
   int lo = value;
   while (hi - lo > 1) {
@@ -90,9 +95,14 @@ absl::Status SetOomScoreAdj(int value) {
     }
   }
   (void)WriteProc("/proc/self/oom_score_adj", absl::StrCat(hi));
-  LOG(WARNING) << "oom_score_adj " << value << " refused by the node ("
-               << st.message() << "); clamped to " << hi;
-  return absl::OkStatus();
+  return hi;
+}
+
+absl::StatusOr<int> LowestOomScoreAdj() {
+  int before = CurrentOomScoreAdj();
+  absl::StatusOr<int> lowest = SetOomScoreAdj(-1000);
+  RETURN_IF_ERROR(WriteProc("/proc/self/oom_score_adj", absl::StrCat(before)));
+  return lowest;
 }
 
 absl::Status SetUser(const spec::User& user) {

@@ -13,10 +13,17 @@ namespace crisp::runtime::process {
 
 [[nodiscard]] absl::Status SetRlimits(const std::vector<spec::Rlimit>& limits);
 
-// Writes /proc/self/oom_score_adj. Where the node refuses the value (this
-// sandbox refuses any negative one), keeps the lowest value it allows,
-// logs a warning and succeeds: a container never fails over this.
-[[nodiscard]] absl::Status SetOomScoreAdj(int value);
+// Writes /proc/self/oom_score_adj and returns the value applied. Where the
+// node refuses the value (nested and rootless nodes, this sandbox: no
+// negative value), keeps the lowest value it allows and succeeds: a
+// container never fails over this. Nothing is logged: the caller may be a
+// container process whose stderr is the container's. crispd says once at
+// start-up what the node allows (LowestOomScoreAdj).
+[[nodiscard]] absl::StatusOr<int> SetOomScoreAdj(int value);
+
+// The lowest oom_score_adj this process may set, found by trying; leaves the
+// process's own value as it was.
+[[nodiscard]] absl::StatusOr<int> LowestOomScoreAdj();
 
 // setgroups + setresgid + setresuid, keeping capabilities across the uid
 // change so that capabilities::Apply can set the final sets.

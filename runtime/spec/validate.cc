@@ -4,6 +4,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/status.h"
 
 namespace crisp::runtime::spec {
@@ -38,12 +40,55 @@ absl::Status ValidateNamespaces(const Linux& linux) {
   return absl::OkStatus();
 }
 
+// The destination with "." and empty components dropped and ".." applied,
+// as the kernel would walk it from / (without symlinks).
+std::string CleanPath(const std::string& path) {
+  std::vector<std::string> parts;
+  for (absl::string_view part : absl::StrSplit(path, '/', absl::SkipEmpty())) {
+    if (part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.emplace_back(part);
+  }
+  return "/" + absl::StrJoin(parts, "/");
+}
+
+// As runc's checkProcMount: only procfs may be mounted on /proc, and inside
+// it only the files lxcfs emulates. Anything else could fake what the
+// runtime and the container rely on there (self/fd, attr, sys).
+absl::Status CheckProcMount(const Mount& m, const std::string& field) {
+  static const std::set<std::string> kAllowed = {
+      "/proc/cpuinfo",
+      "/proc/diskstats",
+      "/proc/meminfo",
+      "/proc/stat",
+      "/proc/swaps",
+      "/proc/uptime",
+      "/proc/loadavg",
+      "/proc/slabinfo",
+      "/proc/net/dev",
+      "/proc/sys/kernel/ns_last_pid",
+      "/proc/sys/crypto/fips_enabled"};
+  std::string dest = CleanPath(m.destination);
+  if (dest == "/proc" && m.type != "proc") {
+    return Invalid(field, "only a proc file system may be mounted on /proc");
+  }
+  if (absl::StartsWith(dest, "/proc/") && !kAllowed.count(dest)) {
+    return Invalid(field, absl::StrCat("\"", m.destination,
+                                       "\" is inside /proc: refused"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateMounts(const std::vector<Mount>& mounts) {
   for (size_t i = 0; i < mounts.size(); ++i) {
+    std::string field = absl::StrCat("mounts[", i, "].destination");
     if (mounts[i].destination.empty() || mounts[i].destination[0] != '/') {
-      return Invalid(absl::StrCat("mounts[", i, "].destination"),
-                     "must be an absolute path");
+      return Invalid(field, "must be an absolute path");
     }
+    RETURN_IF_ERROR(CheckProcMount(mounts[i], field));
   }
   return absl::OkStatus();
 }

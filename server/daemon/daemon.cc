@@ -12,6 +12,7 @@
 #include "common/process.h"
 #include "common/status.h"
 #include "glog/logging.h"
+#include "runtime/process.h"
 #include "server/daemon/services.h"
 #include "server/image_service/image_service.h"
 #include "server/rpc_log.h"
@@ -57,6 +58,16 @@ int WaitForShutdownSignal() {
   return sig;
 }
 
+// Containers never fail over an oom_score_adj the node refuses: they get
+// the lowest it allows. Said once here, not from inside each container.
+void WarnAboutOomScoreAdjFloor() {
+  absl::StatusOr<int> lowest = runtime::process::LowestOomScoreAdj();
+  if (lowest.ok() && *lowest > -1000) {
+    LOG(WARNING) << "this node refuses oom_score_adj below " << *lowest
+                 << ": containers asking for less get " << *lowest;
+  }
+}
+
 }  // namespace
 
 std::string SocketPath(const Config& config) {
@@ -86,6 +97,7 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Prepare(Config config) {
 }
 
 absl::Status Daemon::Serve() {
+  WarnAboutOomScoreAdjFloor();
   ASSIGN_OR_RETURN(auto services, Services::Make(config_, db_.get()));
 
   // We hold the socket's lock, so whatever file is there is stale.

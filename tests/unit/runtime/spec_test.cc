@@ -102,6 +102,27 @@ TEST(SpecTest, ValidationNamesTheField) {
   EXPECT_THAT(Validate(s).message(), HasSubstr("mounts[0].destination"));
 }
 
+// A volume over /proc (an emptyDir with a fake self/fd/) or inside it could
+// fake what the runtime and the LSM rely on there (issue 15).
+TEST(SpecTest, OnlyProcfsGoesOnProcAndOnlyLxcfsFilesInsideIt) {
+  Spec s = Minimal();
+  s.mounts = {{"/proc", "proc", "proc", {}}};
+  EXPECT_TRUE(Validate(s).ok());
+  s.mounts = {{"/proc", "/var/lib/kubelet/x", "bind", {"rbind"}}};
+  EXPECT_THAT(Validate(s).message(), HasSubstr("only a proc file system"));
+  s.mounts = {{"/x/../proc/", "/tmp/x", "bind", {"rbind"}}};
+  EXPECT_THAT(Validate(s).message(), HasSubstr("only a proc file system"));
+  s.mounts = {{"/proc/self/fd", "/tmp/x", "bind", {"rbind"}}};
+  EXPECT_THAT(Validate(s).message(), HasSubstr("inside /proc"));
+  s.mounts = {{"/proc/sys/kernel/core_pattern", "/tmp/x", "bind", {"bind"}}};
+  EXPECT_EQ(Validate(s).code(), absl::StatusCode::kInvalidArgument);
+  s.mounts = {
+      {"/proc/cpuinfo", "/var/lib/lxcfs/proc/cpuinfo", "bind", {"bind"}}};
+  EXPECT_TRUE(Validate(s).ok());
+  s.mounts = {{"/procfoo", "/tmp/x", "bind", {"bind"}}};
+  EXPECT_TRUE(Validate(s).ok());
+}
+
 TEST(SpecTest, ParsesProcessAndResourcesAlone) {
   auto p = ParseProcess(R"({"args":["ls"],"cwd":"/tmp","terminal":true})");
   ASSERT_TRUE(p.ok()) << p.status();
