@@ -1,11 +1,13 @@
 #include "image/image_manager.h"
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/status.h"
 #include "glog/logging.h"
 #include "image/gc.h"
+#include "image/no_throw.h"
 #include "image/puller.h"
 #include "image/reference.h"
 
@@ -71,12 +73,33 @@ absl::StatusOr<ImageRecord> ImageManager::Pull(const std::string& reference,
   }
   if (!leader) {
     VLOG(1) << "pull of " << ref.String() << " joins the one in progress";
-    return shared.get();
+    return NoThrow(absl::StrCat("pull ", ref.String()),
+                   [&] { return shared.get(); });
   }
-  auto result = PullNow(ref.String(), creds);
+  return LeadPull(ref.String(), creds, key, promise);
+}
+
+absl::StatusOr<ImageRecord> ImageManager::LeadPull(
+    const std::string& ref, const Credentials& creds, const std::string& key,
+    std::promise<absl::StatusOr<ImageRecord>>& promise) {
+  std::string what = absl::StrCat("pull ", ref);
+  // However this ends, the waiters get a result (a promise destroyed unset
+  // hands them broken_promise) and the entry goes, so the next pull of the
+  // same reference starts afresh instead of rethrowing forever.
+  bool fulfilled = false;
+  absl::Cleanup leave = [&] {
+    if (!fulfilled) {
+      try {
+        promise.set_value(absl::InternalError(what + ": abandoned"));
+      } catch (...) {  // a destructor must not throw; the waiters then
+      }                // get broken_promise, which NoThrow turns to Internal
+    }
+    absl::MutexLock lock(&pulls_mu_);
+    pulls_.erase(key);
+  };
+  auto result = NoThrow(what, [&] { return PullNow(ref, creds); });
   promise.set_value(result);
-  absl::MutexLock lock(&pulls_mu_);
-  pulls_.erase(key);
+  fulfilled = true;
   return result;
 }
 

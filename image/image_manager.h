@@ -84,6 +84,11 @@ class ImageManager {
   GcDeps Gc() {
     return {&content_, &snapshots_, &images_, &leases_, options_.in_use};
   }
+  // Runs the pull for `key` that others may have joined, and hands them
+  // its result.
+  [[nodiscard]] absl::StatusOr<ImageRecord> LeadPull(
+      const std::string& ref, const Credentials& creds, const std::string& key,
+      std::promise<absl::StatusOr<ImageRecord>>& promise);
   [[nodiscard]] absl::StatusOr<ImageRecord> PullNow(
       const std::string& reference, const Credentials& creds);
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> FindId(

@@ -3,9 +3,15 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "image/http_client.h"
+#include "tests/unit/image/fake_http.h"
 
 namespace crisp::image {
 namespace {
+
+using testing::FakeHttpServer;
+using testing::FakeRequest;
+using testing::FakeResponse;
+using ::testing::HasSubstr;
 
 TEST(RegistryAuthTest, ParsesBearerChallengeWithQuotedParams) {
   auto ch = ParseChallenges(
@@ -70,6 +76,44 @@ TEST(RegistryAuthTest, CachedTokenIsReusedUntilExpiry) {
                      ctx);
   ASSERT_TRUE(h.ok()) << h.status();
   EXPECT_EQ(*h, "Authorization: Bearer cached");
+}
+
+// Security audit H1: a token server answering JSON of the wrong type gets
+// an error naming the server and the field, not a nlohmann exception
+// (which, in a layer download thread, aborted crispd).
+TEST(RegistryAuthTest, HostileTokenServerAnswersAreErrors) {
+  std::string body;
+  FakeHttpServer server([&](const FakeRequest&) {
+    return FakeResponse{200, "application/json", body};
+  });
+  Credentials c;
+  TokenCache cache;
+  AuthContext ctx{&c, "repository:x:pull", {}, {}, &cache};
+  Challenge ch{"bearer", {{"realm", server.url("/token")}}};
+  struct Case {
+    std::string body, error;
+  } cases[] = {
+      {R"({"token": 1})", "token: expected a string, got number"},
+      {R"({"token": null})", "sent no token"},
+      {R"({"token": "", "access_token": {}})",
+       "access_token: expected a string, got object"},
+      {R"({"token": "t", "expires_in": "300"})",
+       "expires_in: expected an integer, got string"},
+      {R"({"token": "t", "expires_in": 1.5})",
+       "expires_in: expected an integer"},
+      {R"([1])", "not a JSON object"},
+  };
+  for (const Case& tc : cases) {
+    body = tc.body;
+    auto h = Authorize(ch, ctx);
+    EXPECT_FALSE(h.ok()) << tc.body;
+    EXPECT_THAT(h.status().message(), HasSubstr("token server")) << tc.body;
+    EXPECT_THAT(h.status().message(), HasSubstr(tc.error)) << tc.body;
+  }
+  body = R"({"token": "t", "expires_in": 99999999999999})";
+  auto h = Authorize(ch, ctx);
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(*h, "Authorization: Bearer t");
 }
 
 TEST(HttpClientTest, OriginsAndRedirectResolution) {
