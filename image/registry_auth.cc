@@ -148,6 +148,24 @@ absl::StatusOr<Credentials> DecodeAuth(absl::string_view auth) {
   return c;
 }
 
+// Tokens are shared only by requests with the very same credential: the
+// key holds a SHA-256 of every secret, not just the username, so another
+// password or identity token for the same user (GCR's oauth2accesstoken,
+// ACR's all-zero user, a robot account, a wrong password) fetches its own.
+std::string TokenCacheKey(const Challenge& ch, const AuthContext& ctx) {
+  const Credentials& c = *ctx.credentials;
+  auto param = [&](const char* k) {
+    auto it = ch.params.find(k);
+    return it == ch.params.end() ? std::string() : it->second;
+  };
+  // Length prefixes keep ("ab", "c") and ("a", "bc") apart.
+  std::string secret =
+      absl::StrCat(c.username.size(), ":", c.username, c.password.size(), ":",
+                   c.password, c.identity_token.size(), ":", c.identity_token);
+  return absl::StrCat(param("realm"), "|", param("service"), "|", ctx.scope,
+                      "|", Sha256Digest(secret));
+}
+
 std::vector<Challenge> ParseChallenges(const std::vector<std::string>& values) {
   std::vector<Challenge> out;
   for (absl::string_view s : values) {
@@ -176,8 +194,24 @@ std::string TokenCache::Get(const std::string& key) {
 
 void TokenCache::Put(const std::string& key, std::string value,
                      std::chrono::steady_clock::time_point expiry) {
+  auto now = std::chrono::steady_clock::now();
   absl::MutexLock lock(&mu_);
+  // Every repository ever pulled leaves a key: sweep, and cap the size.
+  std::erase_if(entries_,
+                [&](const auto& e) { return e.second.expiry <= now; });
+  if (entries_.size() >= kMaxEntries && entries_.count(key) == 0) {
+    auto soonest = std::min_element(entries_.begin(), entries_.end(),
+                                    [](const auto& a, const auto& b) {
+                                      return a.second.expiry < b.second.expiry;
+                                    });
+    entries_.erase(soonest);
+  }
   entries_[key] = {std::move(value), expiry};
+}
+
+size_t TokenCache::size() {
+  absl::MutexLock lock(&mu_);
+  return entries_.size();
 }
 
 absl::StatusOr<std::string> Authorize(const Challenge& ch,
@@ -198,10 +232,7 @@ absl::StatusOr<std::string> Authorize(const Challenge& ch,
     return absl::UnauthenticatedError(
         absl::StrCat("unsupported authentication scheme \"", ch.scheme, "\""));
   }
-  std::string key = absl::StrCat(
-      ch.params.count("realm") ? ch.params.at("realm") : "", "|",
-      ch.params.count("service") ? ch.params.at("service") : "", "|", ctx.scope,
-      "|", c.username, "|", c.identity_token.empty() ? "" : "id");
+  std::string key = TokenCacheKey(ch, ctx);
   std::string cached = ctx.cache->Get(key);
   if (!cached.empty()) return cached;
   int64_t expires_in = kDefaultTokenSeconds;
