@@ -14,6 +14,8 @@
 namespace crisp::image {
 namespace {
 
+constexpr size_t kMinIdPrefix = 12;  // hex digits of docker's short id
+
 bool IsHexPrefix(absl::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s) {
@@ -121,21 +123,32 @@ absl::StatusOr<ImageRecord> ImageManager::PullNow(const std::string& reference,
   return rec;
 }
 
+// A name first, then an id prefix (as containerd and docker resolve): so
+// "cafe" is docker.io/library/cafe, never whatever image id starts with
+// cafe. A prefix needs "sha256:" or 12 hex digits (docker's short id), so
+// a short word is not taken for an id by accident.
 absl::StatusOr<std::optional<std::string>> ImageManager::FindId(
     const std::string& text, bool* by_tag, std::string* tag) {
   *by_tag = false;
-  absl::string_view hex = absl::StripPrefix(text, "sha256:");
-  if (IsHexPrefix(hex)) {
-    ASSIGN_OR_RETURN(auto ids, images_.IdsWithPrefix(std::string(hex)));
-    if (ids.size() == 1) return ids[0];
-  }
   auto ref = ParseReference(text);
-  if (!ref.ok()) return std::nullopt;  // neither an id nor a reference
-  if (!ref->digest.empty())
-    return images_.ResolveRef(ref->DigestRef(ref->digest));
-  *by_tag = true;
-  *tag = ref->TagRef();
-  return images_.ResolveRef(*tag);
+  if (ref.ok()) {
+    std::string name =
+        ref->digest.empty() ? ref->TagRef() : ref->DigestRef(ref->digest);
+    ASSIGN_OR_RETURN(auto id, images_.ResolveRef(name));
+    if (id) {
+      *by_tag = ref->digest.empty();
+      *tag = name;
+      return id;
+    }
+  }
+  absl::string_view hex = absl::StripPrefix(text, "sha256:");
+  bool explicit_id = hex.size() < text.size();
+  if (!IsHexPrefix(hex) || (!explicit_id && hex.size() < kMinIdPrefix)) {
+    return std::nullopt;
+  }
+  ASSIGN_OR_RETURN(auto ids, images_.IdsWithPrefix(std::string(hex)));
+  if (ids.size() != 1) return std::nullopt;
+  return ids[0];
 }
 
 absl::StatusOr<std::optional<ImageRecord>> ImageManager::Find(

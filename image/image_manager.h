@@ -53,8 +53,9 @@ class ImageManager {
   [[nodiscard]] absl::StatusOr<ImageRecord> Pull(const std::string& reference,
                                                  const Credentials& creds);
 
-  // The image named by a tag or digest reference, or by an id or a unique
-  // id prefix (with or without "sha256:"); nullopt when there is none.
+  // The image named by a tag or digest reference, or else by its id or a
+  // unique id prefix ("sha256:" and any length, or 12+ hex digits);
+  // nullopt when there is none. A name wins over an id prefix.
   [[nodiscard]] absl::StatusOr<std::optional<ImageRecord>> Find(
       const std::string& ref_or_id);
   [[nodiscard]] absl::StatusOr<std::vector<ImageRecord>> List();

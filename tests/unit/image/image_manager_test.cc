@@ -55,6 +55,24 @@ class ImageManagerTest : public ::testing::Test {
   std::unique_ptr<ImageManager> manager_;
 };
 
+// Security audit L5: a name is a name before it is an id prefix, and a
+// bare prefix needs 12 hex digits (or "sha256:").
+TEST_F(ImageManagerTest, NamesWinOverIdPrefixesAndShortPrefixesAreNotIds) {
+  std::string cafe_id = "sha256:cafe" + std::string(60, '0');
+  std::string other_id = "sha256:" + std::string(64, 'b');
+  PutImage(cafe_id, "docker.io/library/other:latest");
+  PutImage(other_id, "docker.io/library/cafe:latest");
+  EXPECT_EQ(FoundId("cafe"), other_id);
+  EXPECT_EQ(FoundId("cafe0"), "");
+  EXPECT_EQ(FoundId("cafe00000000"), cafe_id);
+  EXPECT_EQ(FoundId("sha256:cafe"), cafe_id);
+  EXPECT_EQ(FoundId(cafe_id), cafe_id);
+  EXPECT_EQ(FoundId(cafe_id.substr(7)), cafe_id);
+  ASSERT_TRUE(manager_->Remove("cafe").ok());
+  EXPECT_EQ(FoundId(cafe_id), cafe_id);
+  EXPECT_EQ(FoundId(other_id), "");
+}
+
 // A registry of one image, lib/img:latest, whose manifest is hostile
 // (a wrongly typed schemaVersion) until `good` is set.
 class FakeRegistry {
