@@ -1,16 +1,20 @@
 #include "image/image_manager.h"
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/status.h"
 #include "glog/logging.h"
 #include "image/gc.h"
+#include "image/no_throw.h"
 #include "image/puller.h"
 #include "image/reference.h"
 
 namespace crisp::image {
 namespace {
+
+constexpr size_t kMinIdPrefix = 12;  // hex digits of docker's short id
 
 bool IsHexPrefix(absl::string_view s) {
   if (s.empty() || s.size() > 64) return false;
@@ -71,12 +75,33 @@ absl::StatusOr<ImageRecord> ImageManager::Pull(const std::string& reference,
   }
   if (!leader) {
     VLOG(1) << "pull of " << ref.String() << " joins the one in progress";
-    return shared.get();
+    return NoThrow(absl::StrCat("pull ", ref.String()),
+                   [&] { return shared.get(); });
   }
-  auto result = PullNow(ref.String(), creds);
+  return LeadPull(ref.String(), creds, key, promise);
+}
+
+absl::StatusOr<ImageRecord> ImageManager::LeadPull(
+    const std::string& ref, const Credentials& creds, const std::string& key,
+    std::promise<absl::StatusOr<ImageRecord>>& promise) {
+  std::string what = absl::StrCat("pull ", ref);
+  // However this ends, the waiters get a result (a promise destroyed unset
+  // hands them broken_promise) and the entry goes, so the next pull of the
+  // same reference starts afresh instead of rethrowing forever.
+  bool fulfilled = false;
+  absl::Cleanup leave = [&] {
+    if (!fulfilled) {
+      try {
+        promise.set_value(absl::InternalError(what + ": abandoned"));
+      } catch (...) {  // a destructor must not throw; the waiters then
+      }                // get broken_promise, which NoThrow turns to Internal
+    }
+    absl::MutexLock lock(&pulls_mu_);
+    pulls_.erase(key);
+  };
+  auto result = NoThrow(what, [&] { return PullNow(ref, creds); });
   promise.set_value(result);
-  absl::MutexLock lock(&pulls_mu_);
-  pulls_.erase(key);
+  fulfilled = true;
   return result;
 }
 
@@ -98,21 +123,32 @@ absl::StatusOr<ImageRecord> ImageManager::PullNow(const std::string& reference,
   return rec;
 }
 
+// A name first, then an id prefix (as containerd and docker resolve): so
+// "cafe" is docker.io/library/cafe, never whatever image id starts with
+// cafe. A prefix needs "sha256:" or 12 hex digits (docker's short id), so
+// a short word is not taken for an id by accident.
 absl::StatusOr<std::optional<std::string>> ImageManager::FindId(
     const std::string& text, bool* by_tag, std::string* tag) {
   *by_tag = false;
-  absl::string_view hex = absl::StripPrefix(text, "sha256:");
-  if (IsHexPrefix(hex)) {
-    ASSIGN_OR_RETURN(auto ids, images_.IdsWithPrefix(std::string(hex)));
-    if (ids.size() == 1) return ids[0];
-  }
   auto ref = ParseReference(text);
-  if (!ref.ok()) return std::nullopt;  // neither an id nor a reference
-  if (!ref->digest.empty())
-    return images_.ResolveRef(ref->DigestRef(ref->digest));
-  *by_tag = true;
-  *tag = ref->TagRef();
-  return images_.ResolveRef(*tag);
+  if (ref.ok()) {
+    std::string name =
+        ref->digest.empty() ? ref->TagRef() : ref->DigestRef(ref->digest);
+    ASSIGN_OR_RETURN(auto id, images_.ResolveRef(name));
+    if (id) {
+      *by_tag = ref->digest.empty();
+      *tag = name;
+      return id;
+    }
+  }
+  absl::string_view hex = absl::StripPrefix(text, "sha256:");
+  bool explicit_id = hex.size() < text.size();
+  if (!IsHexPrefix(hex) || (!explicit_id && hex.size() < kMinIdPrefix)) {
+    return std::nullopt;
+  }
+  ASSIGN_OR_RETURN(auto ids, images_.IdsWithPrefix(std::string(hex)));
+  if (ids.size() != 1) return std::nullopt;
+  return ids[0];
 }
 
 absl::StatusOr<std::optional<ImageRecord>> ImageManager::Find(

@@ -53,8 +53,9 @@ class ImageManager {
   [[nodiscard]] absl::StatusOr<ImageRecord> Pull(const std::string& reference,
                                                  const Credentials& creds);
 
-  // The image named by a tag or digest reference, or by an id or a unique
-  // id prefix (with or without "sha256:"); nullopt when there is none.
+  // The image named by a tag or digest reference, or else by its id or a
+  // unique id prefix ("sha256:" and any length, or 12+ hex digits);
+  // nullopt when there is none. A name wins over an id prefix.
   [[nodiscard]] absl::StatusOr<std::optional<ImageRecord>> Find(
       const std::string& ref_or_id);
   [[nodiscard]] absl::StatusOr<std::vector<ImageRecord>> List();
@@ -84,6 +85,11 @@ class ImageManager {
   GcDeps Gc() {
     return {&content_, &snapshots_, &images_, &leases_, options_.in_use};
   }
+  // Runs the pull for `key` that others may have joined, and hands them
+  // its result.
+  [[nodiscard]] absl::StatusOr<ImageRecord> LeadPull(
+      const std::string& ref, const Credentials& creds, const std::string& key,
+      std::promise<absl::StatusOr<ImageRecord>>& promise);
   [[nodiscard]] absl::StatusOr<ImageRecord> PullNow(
       const std::string& reference, const Credentials& creds);
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> FindId(

@@ -3,14 +3,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
-#include "nlohmann/json.hpp"
+#include "image/json_fields.h"
 
 namespace crisp::image {
 namespace {
 
 using store::AsInt;
 using store::AsString;
-using Json = nlohmann::json;
 
 constexpr char kDropOrphans[] =
     "DELETE FROM images WHERE id NOT IN (SELECT image_id FROM image_refs)";
@@ -30,26 +29,43 @@ std::string LayersToJson(const std::vector<ImageLayer>& layers) {
   return a.dump();
 }
 
-std::vector<ImageLayer> LayersFromJson(const std::string& text) {
-  std::vector<ImageLayer> out;
+// Our own column, but read as carefully as registry JSON: a damaged row
+// is an error naming the image, never an exception.
+absl::StatusOr<ImageLayer> LayerFromJson(const Json& l,
+                                         const std::string& what) {
+  ImageLayer layer;
+  ASSIGN_OR_RETURN(layer.digest, StringField(l, "digest", what));
+  ASSIGN_OR_RETURN(layer.size, IntField(l, "size", 0, what));
+  ASSIGN_OR_RETURN(layer.media_type, StringField(l, "media_type", what));
+  ASSIGN_OR_RETURN(layer.diff_id, StringField(l, "diff_id", what));
+  ASSIGN_OR_RETURN(layer.chain_id, StringField(l, "chain_id", what));
+  return layer;
+}
+
+absl::StatusOr<std::vector<ImageLayer>> LayersFromJson(const std::string& text,
+                                                       const std::string& id) {
+  std::string what = absl::StrCat("image ", id, " stored layers");
   Json a = Json::parse(text, nullptr, false);
-  if (!a.is_array()) return out;
+  if (!a.is_array()) {
+    return absl::DataLossError(absl::StrCat(what, ": not a JSON array"));
+  }
+  std::vector<ImageLayer> out;
   for (const Json& l : a) {
-    out.push_back({l.value("digest", ""), l.value("size", int64_t{0}),
-                   l.value("media_type", ""), l.value("diff_id", ""),
-                   l.value("chain_id", "")});
+    auto layer = LayerFromJson(l, what);
+    if (!layer.ok()) return absl::DataLossError(layer.status().message());
+    out.push_back(std::move(*layer));
   }
   return out;
 }
 
-ImageRecord FromRow(const store::Row& r) {
+absl::StatusOr<ImageRecord> FromRow(const store::Row& r) {
   ImageRecord rec;
   rec.id = AsString(r[0]);
   rec.manifest_digest = AsString(r[1]);
   rec.index_digest = AsString(r[2]);
   rec.size = AsInt(r[3]);
   rec.user = AsString(r[4]);
-  rec.layers = LayersFromJson(AsString(r[5]));
+  ASSIGN_OR_RETURN(rec.layers, LayersFromJson(AsString(r[5]), rec.id));
   rec.created_unix_nanos = AsInt(r[6]);
   return rec;
 }
@@ -90,7 +106,7 @@ absl::StatusOr<ImageRecord> ImageStore::Get(const std::string& id) {
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("image ", id, " not found"));
   }
-  ImageRecord rec = FromRow(rows[0]);
+  ASSIGN_OR_RETURN(ImageRecord rec, FromRow(rows[0]));
   ASSIGN_OR_RETURN(auto refs,
                    db_->Query("SELECT ref, kind FROM image_refs WHERE "
                               "image_id = ?1 ORDER BY ref",
@@ -134,7 +150,8 @@ absl::StatusOr<std::vector<ImageRecord>> ImageStore::List() {
   std::map<std::string, size_t> by_id;
   for (const auto& r : rows) {
     by_id[AsString(r[0])] = out.size();
-    out.push_back(FromRow(r));
+    ASSIGN_OR_RETURN(ImageRecord rec, FromRow(r));
+    out.push_back(std::move(rec));
   }
   for (const auto& r : refs) {
     auto it = by_id.find(AsString(r[2]));

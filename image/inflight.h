@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 
@@ -17,7 +18,8 @@ class InFlight {
  public:
   // Runs `done()`; if false, runs `work()` unless another caller is already
   // running work for `key`, in which case it waits for that one and starts
-  // over. Returns work's status, or OK when `done()` became true.
+  // over. Returns work's status, or OK when `done()` became true. An
+  // exception from `work()` propagates, and the key is free again.
   template <typename Done, typename Work>
   [[nodiscard]] absl::Status Run(const std::string& key, Done done, Work work) {
     for (;;) {
@@ -33,10 +35,13 @@ class InFlight {
         }
         running_[key] = true;
       }
-      absl::Status status = work();
-      absl::MutexLock lock(&mu_);
-      running_.erase(key);
-      return status;
+      // Erased however work() ends: an exception that left the key marked
+      // would make every later caller for it wait forever.
+      absl::Cleanup finished = [this, &key] {
+        absl::MutexLock lock(&mu_);
+        running_.erase(key);
+      };
+      return work();
     }
   }
 

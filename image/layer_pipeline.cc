@@ -8,6 +8,7 @@
 #include "common/files.h"
 #include "common/status.h"
 #include "glog/logging.h"
+#include "image/no_throw.h"
 #include "image/unpack.h"
 
 namespace crisp::image {
@@ -22,7 +23,11 @@ class Pipeline {
   absl::Status Run();
 
  private:
+  class Workers;
   void Worker();
+  absl::Status Fetch(const ImageLayer& layer);
+  void Stop(const absl::Status& status);
+  absl::Status UnpackAll();
   absl::Status WaitPresent(size_t i);
   absl::Status Unpack(const ImageLayer& layer);
 
@@ -31,6 +36,38 @@ class Pipeline {
   absl::Mutex mu_;
   std::vector<State> state_ ABSL_GUARDED_BY(mu_);
   absl::Status error_ ABSL_GUARDED_BY(mu_);
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// The download threads of one Run, always stopped and joined when it ends,
+// however it ends: a std::thread still joinable at destruction calls
+// std::terminate.
+class Pipeline::Workers {
+ public:
+  explicit Workers(Pipeline* p) : p_(p) {}
+  ~Workers() {
+    p_->Stop(absl::OkStatus());
+    for (auto& t : threads_) t.join();
+  }
+  // Starts up to `n`; a thread that cannot be created (EAGAIN under a
+  // thread limit) only lowers the parallelism, unless none started.
+  absl::Status Start(int n) {
+    for (int i = 0; i < n; ++i) {
+      try {
+        threads_.emplace_back([this] { p_->Worker(); });
+      } catch (...) {
+        absl::Status s = CurrentExceptionStatus("start a layer download");
+        if (threads_.empty()) return absl::ResourceExhaustedError(s.message());
+        LOG(WARNING) << s << "; going on with " << threads_.size();
+        break;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  Pipeline* p_;
+  std::vector<std::thread> threads_;
 };
 
 absl::Status Pipeline::Run() {
@@ -48,28 +85,31 @@ absl::Status Pipeline::Run() {
       }
     }
   }
-  std::vector<std::thread> workers;
-  int n = std::min(wanted, deps_.parallel);
-  workers.reserve(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    workers.emplace_back([this] { Worker(); });
+  Workers workers(this);
+  if (wanted > 0) {
+    RETURN_IF_ERROR(workers.Start(std::min(wanted, deps_.parallel)));
   }
-  absl::Status status;
-  for (size_t i = 0; i < layers_.size() && status.ok(); ++i) {
-    status = WaitPresent(i);
-    if (status.ok()) {
-      const ImageLayer& l = layers_[i];
-      status = deps_.snapshots->unpacks().Run(
-          l.chain_id, [&] { return deps_.snapshots->Exists(l.chain_id); },
-          [&] { return Unpack(l); });
-    }
-    if (!status.ok()) {
-      absl::MutexLock lock(&mu_);
-      if (error_.ok()) error_ = status;  // stops the workers
-    }
-  }
-  for (auto& t : workers) t.join();
+  absl::Status status = UnpackAll();
+  Stop(status);  // a failed unpack stops the downloads
   return status;
+}
+
+// Unpacks the layers in order as each becomes present.
+absl::Status Pipeline::UnpackAll() {
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const ImageLayer& l = layers_[i];
+    RETURN_IF_ERROR(WaitPresent(i));
+    RETURN_IF_ERROR(deps_.snapshots->unpacks().Run(
+        l.chain_id, [&] { return deps_.snapshots->Exists(l.chain_id); },
+        [&] { return Unpack(l); }));
+  }
+  return absl::OkStatus();
+}
+
+void Pipeline::Stop(const absl::Status& status) {
+  absl::MutexLock lock(&mu_);
+  stop_ = true;
+  if (error_.ok()) error_ = status;
 }
 
 void Pipeline::Worker() {
@@ -77,19 +117,13 @@ void Pipeline::Worker() {
     size_t i;
     {
       absl::MutexLock lock(&mu_);
-      if (!error_.ok()) return;
+      if (stop_ || !error_.ok()) return;
       i = 0;
       while (i < state_.size() && state_[i] != State::kNeeded) ++i;
       if (i == state_.size()) return;
       state_[i] = State::kFetching;
     }
-    const ImageLayer& l = layers_[i];
-    absl::Status s;
-    {
-      std::optional<DownloadSlots::Slot> slot;
-      if (deps_.slots != nullptr) slot.emplace(deps_.slots);
-      s = FetchToStore(deps_.session, deps_.content, l.digest, l.size);
-    }
+    absl::Status s = Fetch(layers_[i]);
     absl::MutexLock lock(&mu_);
     if (s.ok()) {
       state_[i] = State::kPresent;
@@ -97,6 +131,16 @@ void Pipeline::Worker() {
       error_ = s;
     }
   }
+}
+
+// One blob, on a download thread: nothing may escape it (an exception
+// leaving a thread function calls std::terminate).
+absl::Status Pipeline::Fetch(const ImageLayer& l) {
+  return NoThrow(absl::StrCat("download layer ", l.digest), [&] {
+    std::optional<DownloadSlots::Slot> slot;
+    if (deps_.slots != nullptr) slot.emplace(deps_.slots);
+    return FetchToStore(deps_.session, deps_.content, l.digest, l.size);
+  });
 }
 
 absl::Status Pipeline::WaitPresent(size_t i) {

@@ -6,26 +6,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
+#include "image/json_fields.h"
 #include "image/reference.h"
-#include "nlohmann/json.hpp"
 
 namespace crisp::image {
 namespace {
 
-using Json = nlohmann::json;
-
-absl::StatusOr<Json> ParseJson(absl::string_view body, const char* what) {
-  Json j = Json::parse(body.begin(), body.end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": not a JSON object"));
-  }
-  return j;
-}
-
-std::string StringField(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+absl::StatusOr<Platform> ParsePlatform(const Json& j, const std::string& what) {
+  Platform p;
+  ASSIGN_OR_RETURN(p.os, StringField(j, "os", what));
+  ASSIGN_OR_RETURN(p.architecture, StringField(j, "architecture", what));
+  ASSIGN_OR_RETURN(p.variant, StringField(j, "variant", what));
+  return p;
 }
 
 absl::StatusOr<Descriptor> ParseDescriptor(const Json& j, const char* what) {
@@ -33,19 +25,18 @@ absl::StatusOr<Descriptor> ParseDescriptor(const Json& j, const char* what) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": not an object"));
   }
   Descriptor d;
-  d.media_type = StringField(j, "mediaType");
-  d.digest = StringField(j, "digest");
+  ASSIGN_OR_RETURN(d.media_type, StringField(j, "mediaType", what));
+  ASSIGN_OR_RETURN(d.digest, StringField(j, "digest", what));
   RETURN_IF_ERROR(Annotate(ValidateDigest(d.digest), what));
-  auto size = j.find("size");
-  if (size == j.end() || !size->is_number_integer() ||
-      size->get<int64_t>() < 0) {
+  ASSIGN_OR_RETURN(d.size, IntField(j, "size", -1, what));
+  if (d.size < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, " ", d.digest, ": missing or negative size"));
   }
-  d.size = size->get<int64_t>();
-  if (auto p = j.find("platform"); p != j.end() && p->is_object()) {
-    d.platform = {StringField(*p, "os"), StringField(*p, "architecture"),
-                  StringField(*p, "variant")};
+  ASSIGN_OR_RETURN(const Json* platform, ObjectField(j, "platform", what));
+  if (platform != nullptr) {
+    ASSIGN_OR_RETURN(d.platform,
+                     ParsePlatform(*platform, absl::StrCat(what, " platform")));
   }
   return d;
 }
@@ -74,6 +65,19 @@ int MatchScore(const Platform& offer, const Platform& want) {
   return 0;
 }
 
+// The media type of a manifest served with a generic Content-Type: its
+// mediaType field, else guessed from its shape as containerd does.
+absl::StatusOr<std::string> TypeFromBody(absl::string_view body) {
+  ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, "manifest"));
+  ASSIGN_OR_RETURN(std::string type, StringField(j, "mediaType", "manifest"));
+  if (!type.empty()) return type;
+  if (j.contains("manifests")) return std::string(kOciIndex);
+  if (j.contains("layers")) return std::string(kOciManifest);
+  ASSIGN_OR_RETURN(int64_t version,
+                   IntField(j, "schemaVersion", 0, "manifest"));
+  return std::string(version == 1 ? kDockerSchema1 : "");
+}
+
 }  // namespace
 
 std::string ManifestAcceptHeader() {
@@ -88,11 +92,7 @@ absl::StatusOr<ManifestKind> ClassifyManifest(absl::string_view content_type,
   std::string type(content_type.substr(0, content_type.find(';')));
   if (type.empty() || type == "application/json" || type == "text/plain" ||
       type == "application/octet-stream") {
-    ASSIGN_OR_RETURN(Json j, ParseJson(body, "manifest"));
-    type = StringField(j, "mediaType");
-    if (type.empty() && j.contains("manifests")) type = kOciIndex;
-    if (type.empty() && j.contains("layers")) type = kOciManifest;
-    if (type.empty() && j.value("schemaVersion", 0) == 1) type = kDockerSchema1;
+    ASSIGN_OR_RETURN(type, TypeFromBody(body));
   }
   if (type == kOciIndex || type == kDockerManifestList) {
     return ManifestKind::kIndex;
@@ -110,15 +110,15 @@ absl::StatusOr<ManifestKind> ClassifyManifest(absl::string_view content_type,
 }
 
 absl::StatusOr<Manifest> ParseManifest(absl::string_view body) {
-  ASSIGN_OR_RETURN(Json j, ParseJson(body, "manifest"));
+  ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, "manifest"));
   Manifest m;
   auto config = j.find("config");
   if (config == j.end()) {
     return absl::InvalidArgumentError("manifest: no config descriptor");
   }
   ASSIGN_OR_RETURN(m.config, ParseDescriptor(*config, "manifest config"));
-  auto layers = j.find("layers");
-  if (layers == j.end() || !layers->is_array()) {
+  ASSIGN_OR_RETURN(const Json* layers, ArrayField(j, "layers", "manifest"));
+  if (layers == nullptr) {
     return absl::InvalidArgumentError("manifest: no layers array");
   }
   for (const Json& l : *layers) {
@@ -134,9 +134,9 @@ absl::StatusOr<Manifest> ParseManifest(absl::string_view body) {
 }
 
 absl::StatusOr<std::vector<Descriptor>> ParseIndex(absl::string_view body) {
-  ASSIGN_OR_RETURN(Json j, ParseJson(body, "index"));
-  auto list = j.find("manifests");
-  if (list == j.end() || !list->is_array()) {
+  ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, "index"));
+  ASSIGN_OR_RETURN(const Json* list, ArrayField(j, "manifests", "index"));
+  if (list == nullptr) {
     return absl::InvalidArgumentError("index: no manifests array");
   }
   std::vector<Descriptor> out;
@@ -180,18 +180,23 @@ absl::StatusOr<Descriptor> ChoosePlatform(
 }
 
 absl::StatusOr<ImageConfig> ParseImageConfig(absl::string_view body) {
-  ASSIGN_OR_RETURN(Json j, ParseJson(body, "image config"));
+  constexpr char kWhat[] = "image config";
+  ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, kWhat));
   ImageConfig c;
-  if (auto cfg = j.find("config"); cfg != j.end() && cfg->is_object()) {
-    c.user = StringField(*cfg, "User");
+  ASSIGN_OR_RETURN(const Json* cfg, ObjectField(j, "config", kWhat));
+  if (cfg != nullptr) {
+    ASSIGN_OR_RETURN(c.user, StringField(*cfg, "User", kWhat));
   }
-  auto rootfs = j.find("rootfs");
-  if (rootfs == j.end() || !rootfs->is_object() ||
-      !rootfs->contains("diff_ids") || !(*rootfs)["diff_ids"].is_array()) {
+  ASSIGN_OR_RETURN(const Json* rootfs, ObjectField(j, "rootfs", kWhat));
+  const Json* ids = nullptr;
+  if (rootfs != nullptr) {
+    ASSIGN_OR_RETURN(ids, ArrayField(*rootfs, "diff_ids", kWhat));
+  }
+  if (ids == nullptr) {
     return absl::InvalidArgumentError("image config: no rootfs.diff_ids");
   }
-  for (const Json& id : (*rootfs)["diff_ids"]) {
-    std::string s = id.is_string() ? id.get<std::string>() : "";
+  for (const Json& id : *ids) {
+    ASSIGN_OR_RETURN(std::string s, StringValue(id, "image config diff_id"));
     RETURN_IF_ERROR(Annotate(ValidateDigest(s), "image config diff_id"));
     c.diff_ids.push_back(std::move(s));
   }

@@ -1,5 +1,6 @@
 #include "image/registry_auth.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "absl/strings/ascii.h"
@@ -7,12 +8,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
-#include "nlohmann/json.hpp"
+#include "image/digester.h"
+#include "image/json_fields.h"
 
 namespace crisp::image {
 namespace {
 
-constexpr int kDefaultTokenSeconds = 60;  // the distribution spec's default
+constexpr int64_t kDefaultTokenSeconds = 60;  // the distribution spec's
+// A token is kept at most a day, whatever the server says: a huge
+// expires_in must not overflow the clock arithmetic.
+constexpr int64_t kMaxTokenSeconds = 24 * 3600;
 
 std::string UrlEscape(absl::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -88,29 +93,41 @@ absl::StatusOr<HttpRequest> TokenRequest(const Challenge& ch,
   return req;
 }
 
+// The token and its lifetime in seconds from the token server's answer;
+// `what` names the server in errors.
+absl::StatusOr<std::string> ParseTokenAnswer(absl::string_view body,
+                                             const std::string& what,
+                                             int64_t* expires_in) {
+  ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, what));
+  ASSIGN_OR_RETURN(std::string token, StringField(j, "token", what));
+  if (token.empty()) {
+    ASSIGN_OR_RETURN(token, StringField(j, "access_token", what));
+  }
+  if (token.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": sent no token"));
+  }
+  ASSIGN_OR_RETURN(*expires_in,
+                   IntField(j, "expires_in", kDefaultTokenSeconds, what));
+  return token;
+}
+
 absl::StatusOr<std::string> FetchToken(const Challenge& ch,
                                        const AuthContext& ctx,
-                                       int* expires_in) {
+                                       int64_t* expires_in) {
   ASSIGN_OR_RETURN(HttpRequest req, TokenRequest(ch, ctx));
   ASSIGN_OR_RETURN(HttpResponse resp, HttpDo(req));
+  std::string what = absl::StrCat("token server ", UrlOrigin(req.url));
   if (resp.status == 401 || resp.status == 403) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "token server ", UrlOrigin(req.url), " refused the credentials (HTTP ",
-        resp.status, "): ", resp.body.substr(0, 200)));
+    return absl::UnauthenticatedError(
+        absl::StrCat(what, " refused the credentials (HTTP ", resp.status,
+                     "): ", resp.body.substr(0, 200)));
   }
   if (resp.status != 200) {
-    return absl::UnavailableError(absl::StrCat(
-        "token server ", UrlOrigin(req.url), ": HTTP ", resp.status));
+    return absl::UnavailableError(absl::StrCat(what, ": HTTP ", resp.status));
   }
-  auto j = nlohmann::json::parse(resp.body, nullptr, false);
-  if (!j.is_object()) {
-    return absl::UnavailableError("token server answered non-JSON");
-  }
-  std::string token = j.value("token", std::string());
-  if (token.empty()) token = j.value("access_token", std::string());
-  if (token.empty())
-    return absl::UnavailableError("token server sent no token");
-  *expires_in = j.value("expires_in", kDefaultTokenSeconds);
+  auto token = ParseTokenAnswer(resp.body, what, expires_in);
+  // A broken answer is the server's fault, not the request's.
+  if (!token.ok()) return absl::UnavailableError(token.status().message());
   return token;
 }
 
@@ -129,6 +146,24 @@ absl::StatusOr<Credentials> DecodeAuth(absl::string_view auth) {
   c.username = plain.substr(0, colon);
   c.password = plain.substr(colon + 1);
   return c;
+}
+
+// Tokens are shared only by requests with the very same credential: the
+// key holds a SHA-256 of every secret, not just the username, so another
+// password or identity token for the same user (GCR's oauth2accesstoken,
+// ACR's all-zero user, a robot account, a wrong password) fetches its own.
+std::string TokenCacheKey(const Challenge& ch, const AuthContext& ctx) {
+  const Credentials& c = *ctx.credentials;
+  auto param = [&](const char* k) {
+    auto it = ch.params.find(k);
+    return it == ch.params.end() ? std::string() : it->second;
+  };
+  // Length prefixes keep ("ab", "c") and ("a", "bc") apart.
+  std::string secret =
+      absl::StrCat(c.username.size(), ":", c.username, c.password.size(), ":",
+                   c.password, c.identity_token.size(), ":", c.identity_token);
+  return absl::StrCat(param("realm"), "|", param("service"), "|", ctx.scope,
+                      "|", Sha256Digest(secret));
 }
 
 std::vector<Challenge> ParseChallenges(const std::vector<std::string>& values) {
@@ -159,8 +194,24 @@ std::string TokenCache::Get(const std::string& key) {
 
 void TokenCache::Put(const std::string& key, std::string value,
                      std::chrono::steady_clock::time_point expiry) {
+  auto now = std::chrono::steady_clock::now();
   absl::MutexLock lock(&mu_);
+  // Every repository ever pulled leaves a key: sweep, and cap the size.
+  std::erase_if(entries_,
+                [&](const auto& e) { return e.second.expiry <= now; });
+  if (entries_.size() >= kMaxEntries && entries_.count(key) == 0) {
+    auto soonest = std::min_element(entries_.begin(), entries_.end(),
+                                    [](const auto& a, const auto& b) {
+                                      return a.second.expiry < b.second.expiry;
+                                    });
+    entries_.erase(soonest);
+  }
   entries_[key] = {std::move(value), expiry};
+}
+
+size_t TokenCache::size() {
+  absl::MutexLock lock(&mu_);
+  return entries_.size();
 }
 
 absl::StatusOr<std::string> Authorize(const Challenge& ch,
@@ -181,17 +232,15 @@ absl::StatusOr<std::string> Authorize(const Challenge& ch,
     return absl::UnauthenticatedError(
         absl::StrCat("unsupported authentication scheme \"", ch.scheme, "\""));
   }
-  std::string key = absl::StrCat(
-      ch.params.count("realm") ? ch.params.at("realm") : "", "|",
-      ch.params.count("service") ? ch.params.at("service") : "", "|", ctx.scope,
-      "|", c.username, "|", c.identity_token.empty() ? "" : "id");
+  std::string key = TokenCacheKey(ch, ctx);
   std::string cached = ctx.cache->Get(key);
   if (!cached.empty()) return cached;
-  int expires_in = kDefaultTokenSeconds;
+  int64_t expires_in = kDefaultTokenSeconds;
   ASSIGN_OR_RETURN(std::string token, FetchToken(ch, ctx, &expires_in));
   std::string header = "Authorization: Bearer " + token;
   // Renew a little early so that a request never carries a dying token.
-  auto life = std::chrono::seconds(std::max(expires_in - 10, 1));
+  auto life = std::chrono::seconds(
+      std::max<int64_t>(std::min(expires_in, kMaxTokenSeconds) - 10, 1));
   ctx.cache->Put(key, header, std::chrono::steady_clock::now() + life);
   return header;
 }

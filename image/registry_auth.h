@@ -39,12 +39,17 @@ struct Challenge {
 // Parses WWW-Authenticate values (RFC 7235, quoted strings with escapes).
 std::vector<Challenge> ParseChallenges(const std::vector<std::string>& values);
 
+// Bearer tokens by TokenCacheKey until they expire. Put drops expired
+// entries and, at kMaxEntries, the one closest to expiry, so the cache
+// stays small however many repositories are pulled.
 class TokenCache {
  public:
+  static constexpr size_t kMaxEntries = 1000;
   // The cached header value for `key`, or "" when absent or expired.
   std::string Get(const std::string& key);
   void Put(const std::string& key, std::string value,
            std::chrono::steady_clock::time_point expiry);
+  size_t size();
 
  private:
   struct Entry {
@@ -62,6 +67,10 @@ struct AuthContext {
   HttpTimeouts timeouts;
   TokenCache* cache;
 };
+
+// realm|service|scope|sha256 of the whole credential (username, password,
+// identity token): a token is reused only for the same secret.
+std::string TokenCacheKey(const Challenge& challenge, const AuthContext& ctx);
 
 // The "Authorization: ..." header answering `challenge` (Basic or Bearer;
 // a Bearer token is fetched from the realm unless cached). Unauthenticated

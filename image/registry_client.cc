@@ -70,6 +70,20 @@ bool Retryable(const absl::StatusOr<HttpResponse>& r) {
   return r->status == 429 || r->status >= 500;
 }
 
+// A digest locator ("algorithm:hex"; a tag has no ':') pins the content:
+// it is checked with the locator's own algorithm, so that sha512 pins are
+// enforced as sha256 ones are.
+absl::Status VerifyPinned(const std::string& locator, absl::string_view body,
+                          const std::string& what) {
+  size_t colon = locator.find(':');
+  if (colon == std::string::npos) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Digester d, Digester::Create(locator.substr(0, colon)));
+  d.Update(body.data(), body.size());
+  if (d.Digest() == locator) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat(what, ": content has digest ",
+                                          d.Digest(), ", not ", locator));
+}
+
 }  // namespace
 
 std::vector<Endpoint> EndpointsFor(const std::string& domain,
@@ -219,9 +233,8 @@ absl::StatusOr<FetchedManifest> RegistrySession::GetManifest(
       FetchedManifest m{std::move(resp->body), resp->Header("content-type"),
                         ""};
       m.digest = Sha256Digest(m.body);
-      if (absl::StartsWith(locator, "sha256:") && m.digest != locator) {
-        last = absl::DataLossError(
-            absl::StrCat(what, ": content has digest ", m.digest));
+      last = VerifyPinned(locator, m.body, what);
+      if (!last.ok()) {
         errors.push_back(std::string(last.message()));
         continue;
       }

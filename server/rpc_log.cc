@@ -1,5 +1,7 @@
 #include "server/rpc_log.h"
-#include "absl/strings/string_view.h"
+
+#include <exception>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -58,6 +60,19 @@ bool DrainRpcs(std::chrono::milliseconds timeout) {
   };
   return g_mu.AwaitWithTimeout(absl::Condition(&idle),
                                absl::FromChrono(timeout));
+}
+
+grpc::Status ExceptionToGrpcStatus(absl::string_view method) {
+  std::string what;
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    what = absl::StrCat(": ", e.what());
+  } catch (...) {
+    what = " of unknown type";
+  }
+  return grpc::Status(grpc::StatusCode::INTERNAL,
+                      absl::StrCat(method, ": unexpected exception", what));
 }
 
 void LogRpc(absl::string_view method, absl::string_view id,

@@ -3,9 +3,12 @@
 #include "image/download_slots.h"
 
 #include <atomic>
+#include <memory>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 
 namespace crisp::image {
@@ -54,6 +57,28 @@ TEST(InFlightTest, AFailedRunLetsTheNextCallerTry) {
                       "k", [] { return true; }, fail)
                   .ok());
   EXPECT_EQ(runs, 2);
+}
+
+// Security audit H1: work that throws must not leave its key marked as
+// running, or every later caller for that key waits forever.
+TEST(InFlightTest, AThrowingRunDoesNotWedgeLaterCallers) {
+  // Leaked if a caller stays wedged, so its blocked thread never sees a
+  // destroyed object.
+  auto* inflight = new InFlight;
+  EXPECT_THROW((void)inflight->Run(
+                   "k", [] { return false; },
+                   []() -> absl::Status { throw std::runtime_error("boom"); }),
+               std::runtime_error);
+  auto finished = std::make_shared<absl::Notification>();
+  std::thread later([inflight, finished] {
+    (void)inflight->Run(
+        "k", [] { return false; }, [] { return absl::OkStatus(); });
+    finished->Notify();
+  });
+  later.detach();
+  ASSERT_TRUE(finished->WaitForNotificationWithTimeout(absl::Seconds(5)))
+      << "the caller after a throwing run is still waiting";
+  delete inflight;
 }
 
 TEST(DownloadSlotsTest, NoMoreHoldersThanSlots) {

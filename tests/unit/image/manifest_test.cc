@@ -96,5 +96,31 @@ TEST(ManifestTest, ParsesTheConfig) {
   EXPECT_FALSE(ParseImageConfig(R"({"config":{}})").ok());
 }
 
+// Security audit H1: a field of the wrong type is an error naming the
+// object and the field, never a nlohmann type_error escaping.
+TEST(ManifestTest, WronglyTypedFieldsAreErrorsNotExceptions) {
+  auto k = ClassifyManifest("application/json", R"({"schemaVersion":"2"})");
+  EXPECT_EQ(k.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(k.status().message(),
+              HasSubstr("manifest: schemaVersion: expected an integer"));
+  k = ClassifyManifest("", R"({"mediaType":5})");
+  EXPECT_THAT(k.status().message(), HasSubstr("mediaType: expected a string"));
+  auto m = ParseManifest(R"({"config":{"digest":")" + kA +
+                         R"(","size":1,"mediaType":[]},"layers":[]})");
+  EXPECT_THAT(m.status().message(),
+              HasSubstr("manifest config: mediaType: expected a string"));
+  auto i = ParseIndex(R"({"manifests":[{"digest":")" + kA +
+                      R"(","size":1,"platform":{"os":1}}]})");
+  EXPECT_THAT(i.status().message(),
+              HasSubstr("index entry platform: os: expected a string"));
+  auto c =
+      ParseImageConfig(R"({"config":{"User":0},"rootfs":{"diff_ids":[]}})");
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("image config: User: expected a string"));
+  c = ParseImageConfig(R"({"rootfs":{"diff_ids":[null]}})");
+  EXPECT_THAT(c.status().message(),
+              HasSubstr("image config diff_id: expected a string, got null"));
+}
+
 }  // namespace
 }  // namespace crisp::image

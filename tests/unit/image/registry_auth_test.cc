@@ -3,9 +3,15 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "image/http_client.h"
+#include "tests/unit/image/fake_http.h"
 
 namespace crisp::image {
 namespace {
+
+using testing::FakeHttpServer;
+using testing::FakeRequest;
+using testing::FakeResponse;
+using ::testing::HasSubstr;
 
 TEST(RegistryAuthTest, ParsesBearerChallengeWithQuotedParams) {
   auto ch = ParseChallenges(
@@ -64,12 +70,99 @@ TEST(RegistryAuthTest, CachedTokenIsReusedUntilExpiry) {
   EXPECT_EQ(cache.Get("old"), "");
   Credentials c;
   AuthContext ctx{&c, "scope", {}, {}, &cache};
-  cache.Put("https://r/t|svc|scope||", "Authorization: Bearer cached",
+  Challenge ch{"bearer", {{"realm", "https://r/t"}, {"service", "svc"}}};
+  cache.Put(TokenCacheKey(ch, ctx), "Authorization: Bearer cached",
             now + std::chrono::hours(1));
-  auto h = Authorize({"bearer", {{"realm", "https://r/t"}, {"service", "svc"}}},
-                     ctx);
+  auto h = Authorize(ch, ctx);
   ASSERT_TRUE(h.ok()) << h.status();
   EXPECT_EQ(*h, "Authorization: Bearer cached");
+}
+
+// Security audit H1: a token server answering JSON of the wrong type gets
+// an error naming the server and the field, not a nlohmann exception
+// (which, in a layer download thread, aborted crispd).
+TEST(RegistryAuthTest, HostileTokenServerAnswersAreErrors) {
+  std::string body;
+  FakeHttpServer server([&](const FakeRequest&) {
+    return FakeResponse{200, "application/json", body};
+  });
+  Credentials c;
+  TokenCache cache;
+  AuthContext ctx{&c, "repository:x:pull", {}, {}, &cache};
+  Challenge ch{"bearer", {{"realm", server.url("/token")}}};
+  struct Case {
+    std::string body, error;
+  } cases[] = {
+      {R"({"token": 1})", "token: expected a string, got number"},
+      {R"({"token": null})", "sent no token"},
+      {R"({"token": "", "access_token": {}})",
+       "access_token: expected a string, got object"},
+      {R"({"token": "t", "expires_in": "300"})",
+       "expires_in: expected an integer, got string"},
+      {R"({"token": "t", "expires_in": 1.5})",
+       "expires_in: expected an integer"},
+      {R"([1])", "not a JSON object"},
+  };
+  for (const Case& tc : cases) {
+    body = tc.body;
+    auto h = Authorize(ch, ctx);
+    EXPECT_FALSE(h.ok()) << tc.body;
+    EXPECT_THAT(h.status().message(), HasSubstr("token server")) << tc.body;
+    EXPECT_THAT(h.status().message(), HasSubstr(tc.error)) << tc.body;
+  }
+  body = R"({"token": "t", "expires_in": 99999999999999})";
+  auto h = Authorize(ch, ctx);
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(*h, "Authorization: Bearer t");
+}
+
+// Security audit H3: a cached token is only reused for the same secret,
+// not merely the same username (GCR's oauth2accesstoken, ACR's all-zero
+// user, robot accounts, a wrong password).
+TEST(RegistryAuthTest, TokensAreCachedPerCredentialNotPerUser) {
+  int issued = 0;
+  FakeHttpServer server([&](const FakeRequest&) {
+    return FakeResponse{
+        200, "application/json",
+        R"({"token": "tok)" + std::to_string(++issued) + R"("})"};
+  });
+  TokenCache cache;
+  Challenge ch{"bearer", {{"realm", server.url("/token")}}};
+  auto authorize = [&](const Credentials& c) {
+    AuthContext ctx{&c, "repository:x:pull", {}, {}, &cache};
+    auto h = Authorize(ch, ctx);
+    EXPECT_TRUE(h.ok()) << h.status();
+    return h.value_or("");
+  };
+  Credentials a{"user", "secret-a", "", ""}, b{"user", "secret-b", "", ""};
+  Credentials id1{"user", "", "refresh-1", ""},
+      id2{"user", "", "refresh-2", ""};
+  EXPECT_EQ(authorize(a), "Authorization: Bearer tok1");
+  EXPECT_EQ(authorize(a), "Authorization: Bearer tok1");  // cached
+  EXPECT_EQ(authorize(b), "Authorization: Bearer tok2");
+  EXPECT_EQ(authorize(id1), "Authorization: Bearer tok3");
+  EXPECT_EQ(authorize(id2), "Authorization: Bearer tok4");
+  EXPECT_EQ(authorize(id1), "Authorization: Bearer tok3");  // cached
+  EXPECT_EQ(issued, 4);
+}
+
+// Review L9: the cache drops expired tokens and never grows past its cap.
+TEST(RegistryAuthTest, TokenCacheSweepsExpiredEntriesAndIsBounded) {
+  TokenCache cache;
+  auto now = std::chrono::steady_clock::now();
+  for (int i = 0; i < 10; ++i) {
+    cache.Put("old" + std::to_string(i), "v", now - std::chrono::seconds(1));
+  }
+  cache.Put("fresh", "v", now + std::chrono::hours(1));
+  EXPECT_EQ(cache.size(), 1u);
+  for (size_t i = 0; i < TokenCache::kMaxEntries + 10; ++i) {
+    cache.Put("k" + std::to_string(i), "v",
+              now + std::chrono::hours(2) + std::chrono::seconds(i));
+  }
+  EXPECT_EQ(cache.size(), TokenCache::kMaxEntries);
+  // The newest entry stays; the one closest to expiry went first.
+  EXPECT_EQ(cache.Get("k" + std::to_string(TokenCache::kMaxEntries + 9)), "v");
+  EXPECT_EQ(cache.Get("fresh"), "");
 }
 
 TEST(HttpClientTest, OriginsAndRedirectResolution) {
