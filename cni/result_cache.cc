@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cni/plugin_config.h"
 #include "common/files.h"
@@ -94,6 +95,23 @@ absl::Status ResultCache::Remove(const CacheKey& key) const {
     return LastErrno("remove CNI result cache " + path);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<CacheKey>> ResultCache::KeysOf(
+    const std::string& container_id, const std::string& ifname) const {
+  std::vector<CacheKey> keys;
+  auto names = ListDir(dir_ + "/results");
+  if (absl::IsNotFound(names.status())) return keys;
+  if (!names.ok()) return Annotate(names.status(), "CNI result cache");
+  // <network>-<container id>-<ifname>: the network is what comes before.
+  std::string suffix = absl::StrCat("-", container_id, "-", ifname);
+  for (const auto& name : *names) {
+    if (name.size() > suffix.size() && absl::EndsWith(name, suffix)) {
+      keys.push_back(
+          {name.substr(0, name.size() - suffix.size()), container_id, ifname});
+    }
+  }
+  return keys;
 }
 
 }  // namespace crisp::cni

@@ -44,6 +44,11 @@ class ResultCache {
   // A missing entry is not an error.
   [[nodiscard]] absl::Status Remove(const CacheKey& key) const;
 
+  // The keys of the entries of `container_id` on `ifname`, on whatever
+  // network: what a DEL can still undo when no network config is left.
+  [[nodiscard]] absl::StatusOr<std::vector<CacheKey>> KeysOf(
+      const std::string& container_id, const std::string& ifname) const;
+
  private:
   std::string dir_;
 };

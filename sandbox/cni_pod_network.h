@@ -1,7 +1,8 @@
 // PodNetwork over CNI: the default network of the config dir (looked up at
 // every attach, so a config written after crispd started is used, as
 // kubelet expects), pod metadata as CNI_ARGS and host ports as the
-// portMappings capability.
+// portMappings capability. Detach needs no config in the dir: without one
+// it undoes what the CNI result cache says ADD did.
 #pragma once
 
 #include <string>
@@ -24,6 +25,8 @@ class CniPodNetwork : public PodNetwork {
 
  private:
   absl::StatusOr<cni::Network> DefaultNetwork() const;
+  absl::Status DetachCached(const cni::Attachment& attachment,
+                            const absl::Status& no_default) const;
 
   std::string conf_dir_;
   cni::NetworkOptions options_;
