@@ -26,6 +26,14 @@ cni::Attachment ToCniAttachment(const NetworkAttachment& a) {
   return c;
 }
 
+CniPodNetwork::CniPodNetwork(std::string conf_dir, cni::NetworkOptions options)
+    : conf_dir_(std::move(conf_dir)), options_(std::move(options)) {
+  // No write is under way yet, so every temp file is a dead one's: nothing
+  // else would ever remove them.
+  absl::Status swept = cni::ResultCache(options_.cache_dir).RemoveStaleTemps();
+  if (!swept.ok()) LOG(WARNING) << swept.message();
+}
+
 absl::StatusOr<cni::Network> CniPodNetwork::DefaultNetwork() const {
   ASSIGN_OR_RETURN(cni::NetworkConfig config,
                    cni::FindDefaultNetwork(conf_dir_));

@@ -15,8 +15,9 @@ namespace crisp::sandbox {
 
 class CniPodNetwork : public PodNetwork {
  public:
-  CniPodNetwork(std::string conf_dir, cni::NetworkOptions options)
-      : conf_dir_(std::move(conf_dir)), options_(std::move(options)) {}
+  // Made once, at crispd start-up: it removes the CNI cache's temp files
+  // that a crash mid-write left behind.
+  CniPodNetwork(std::string conf_dir, cni::NetworkOptions options);
 
   [[nodiscard]] absl::StatusOr<std::vector<std::string>> Attach(
       const NetworkAttachment& attachment) override;

@@ -72,5 +72,21 @@ TEST_F(CniPodNetworkTest, DetachSkipsAWronglyTypedConfigForTheCache) {
   EXPECT_THAT(fakes_.Calls(), ElementsAre("fake ADD", "fake DEL"));
 }
 
+// A crispd killed in the middle of a cache write left <entry>.tmp.<pid>
+// behind for good; the next start removes it and keeps the entries.
+TEST_F(CniPodNetworkTest, StartUpRemovesTempFilesOfInterruptedCacheWrites) {
+  ASSERT_TRUE(Make().Attach(Pod()).ok());
+  std::string results = CacheDir() + "/results/";
+  std::string entry = results + "pods-pod1-eth0";
+  ASSERT_TRUE(WriteFileAtomic(entry + ".tmp.4242", "{").ok());
+  ASSERT_TRUE(WriteFileAtomic(results + "other-pod2-eth0.tmp.7", "").ok());
+  CniPodNetwork restarted = Make();
+  auto names = ListDir(results);
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_THAT(*names, ElementsAre("pods-pod1-eth0"));
+  EXPECT_TRUE(restarted.Detach(Pod()).ok());
+  EXPECT_THAT(fakes_.Calls(), ElementsAre("fake ADD", "fake DEL"));
+}
+
 }  // namespace
 }  // namespace crisp::sandbox
