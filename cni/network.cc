@@ -92,6 +92,27 @@ Network::Network(NetworkConfig config, NetworkOptions options)
       options_(std::move(options)),
       cache_(options_.cache_dir) {}
 
+absl::StatusOr<std::vector<Network>> Network::FromCache(
+    const Attachment& a, const NetworkOptions& options) {
+  ResultCache cache(options.cache_dir);
+  ASSIGN_OR_RETURN(std::vector<CacheKey> keys,
+                   cache.KeysOf(a.container_id, a.ifname));
+  std::vector<Network> networks;
+  for (const CacheKey& key : keys) {
+    ASSIGN_OR_RETURN(std::optional<CacheEntry> entry, cache.Read(key));
+    if (!entry.has_value()) continue;  // removed meanwhile
+    ASSIGN_OR_RETURN(std::string path, cache.Path(key));
+    ASSIGN_OR_RETURN(NetworkConfig config,
+                     ParseNetworkConfig(path, DumpJson(entry->config)));
+    if (config.name != key.network) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "CNI result cache ", path, ": holds network ", config.name));
+    }
+    networks.emplace_back(std::move(config), options);
+  }
+  return networks;
+}
+
 CacheKey Network::Key(const Attachment& a) const {
   return {config_.name, a.container_id, a.ifname};
 }
@@ -196,7 +217,8 @@ absl::Status Network::Del(const Attachment& a) const {
   Json prev;
   if (cached.ok() && cached->has_value()) {
     const CacheEntry& entry = **cached;
-    auto parsed = ParseNetworkConfig(*cache_.Path(Key(a)), entry.config.dump());
+    auto parsed =
+        ParseNetworkConfig(*cache_.Path(Key(a)), DumpJson(entry.config));
     if (parsed.ok()) {
       config = std::move(*parsed);
       effective.cni_args = entry.cni_args;

@@ -44,6 +44,12 @@ class Network {
  public:
   Network(NetworkConfig config, NetworkOptions options);
 
+  // The networks `attachment` is cached as added to, each with the config
+  // its ADD used, so that a DEL works when the config dir holds none (a
+  // CNI daemonset upgrade, a drain). Empty when nothing is cached.
+  [[nodiscard]] static absl::StatusOr<std::vector<Network>> FromCache(
+      const Attachment& attachment, const NetworkOptions& options);
+
   const NetworkConfig& config() const { return config_; }
 
   // ADD through every plugin in order, each given the previous one's result

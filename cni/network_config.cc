@@ -10,9 +10,12 @@
 #include "absl/strings/str_join.h"
 #include "common/files.h"
 #include "common/status.h"
+#include "glog/logging.h"
 
 namespace crisp::cni {
 namespace {
+
+using Json = nlohmann::json;
 
 absl::Status Invalid(const std::string& path, absl::string_view why) {
   return absl::InvalidArgumentError(
@@ -38,37 +41,62 @@ absl::StatusOr<std::vector<std::string>> ListConfigFiles(
   return files;
 }
 
+// `obj[key]` as a string; "" when absent or null. A value of another type
+// is an error, not an exception (audit M8: `"cniVersion": 1.0` threw out
+// of FindDefaultNetwork and failed Status).
+absl::StatusOr<std::string> StringMember(const std::string& path,
+                                         const Json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return std::string();
+  if (!it->is_string()) {
+    return Invalid(path, absl::StrCat("\"", key, "\" must be a string, not ",
+                                      it->type_name()));
+  }
+  return it->get<std::string>();
+}
+
+// A single-plugin .conf as a one-entry list, as libcni's ConfListFromConf
+// does: the list takes the plugin's name and cniVersion, unchecked here.
+Json AsList(const Json& plugin) {
+  Json list = {{"plugins", Json::array({plugin})}};
+  for (const char* key : {"name", "cniVersion"}) {
+    auto it = plugin.find(key);
+    if (it != plugin.end()) list[key] = *it;
+  }
+  return list;
+}
+
+absl::StatusOr<std::vector<std::string>> PluginTypes(const std::string& path,
+                                                     const Json& plugins) {
+  if (!plugins.is_array() || plugins.empty()) {
+    return Invalid(path, "\"plugins\" must be a non-empty array");
+  }
+  std::vector<std::string> types;
+  for (const auto& p : plugins) {
+    auto type = p.is_object() ? p.find("type") : p.end();
+    if (type == p.end() || !type->is_string()) {
+      return Invalid(path, "every plugin needs a string \"type\"");
+    }
+    types.push_back(type->get<std::string>());
+  }
+  return types;
+}
+
 }  // namespace
 
 absl::StatusOr<NetworkConfig> ParseNetworkConfig(const std::string& path,
                                                  const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
     return Invalid(path, "not a JSON object");
+  }
+  if (!j.contains("plugins")) j = AsList(j);
   NetworkConfig c;
   c.path = path;
-  if (!j.contains("plugins")) {  // single-plugin .conf
-    nlohmann::json plugin = j;
-    j = {{"name", plugin.value("name", "")},
-         {"cniVersion", plugin.value("cniVersion", "")},
-         {"plugins", nlohmann::json::array({plugin})}};
-  }
-  if (!j["name"].is_string() || j["name"].get<std::string>().empty()) {
-    return Invalid(path, "missing \"name\"");
-  }
-  if (!j["plugins"].is_array() || j["plugins"].empty()) {
-    return Invalid(path, "\"plugins\" must be a non-empty array");
-  }
-  for (const auto& p : j["plugins"]) {
-    if (!p.is_object() || !p.contains("type") || !p["type"].is_string()) {
-      return Invalid(path, "every plugin needs a string \"type\"");
-    }
-    c.plugin_types.push_back(p["type"].get<std::string>());
-  }
-  c.name = j["name"].get<std::string>();
-  if (j.contains("cniVersion") && j["cniVersion"].is_string()) {
-    c.cni_version = j["cniVersion"].get<std::string>();
-  }
+  ASSIGN_OR_RETURN(c.name, StringMember(path, j, "name"));
+  if (c.name.empty()) return Invalid(path, "missing \"name\"");
+  ASSIGN_OR_RETURN(c.cni_version, StringMember(path, j, "cniVersion"));
+  ASSIGN_OR_RETURN(c.plugin_types, PluginTypes(path, j["plugins"]));
   c.list = std::move(j);
   return c;
 }
@@ -79,11 +107,13 @@ absl::StatusOr<NetworkConfig> FindDefaultNetwork(const std::string& conf_dir) {
   for (const auto& f : files) {
     auto text = ReadFile(f);
     if (!text.ok()) {
+      LOG(WARNING) << "skipping CNI config: " << text.status().message();
       problems.emplace_back(text.status().message());
       continue;
     }
     auto config = ParseNetworkConfig(f, *text);
     if (config.ok()) return config;
+    LOG(WARNING) << "skipping " << config.status().message();
     problems.emplace_back(config.status().message());
   }
   std::string why = problems.empty() ? "no network config found in " + conf_dir

@@ -4,10 +4,14 @@
 
 #include <cerrno>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cni/plugin_config.h"
 #include "common/files.h"
 #include "common/status.h"
+#include "glog/logging.h"
 
 namespace crisp::cni {
 namespace {
@@ -45,6 +49,14 @@ absl::StatusOr<CacheEntry> Decode(const std::string& path,
                             arg[1].get<std::string>());
   }
   return e;
+}
+
+// WriteFileAtomic's temp name, <path>.tmp.<pid>; no entry name ends so,
+// as entries end in -<ifname> and interface names have no '.' in crisp.
+bool IsTempName(absl::string_view name) {
+  size_t at = name.rfind(".tmp.");
+  if (at == absl::string_view::npos || at + 5 == name.size()) return false;
+  return absl::c_all_of(name.substr(at + 5), absl::ascii_isdigit);
 }
 
 }  // namespace
@@ -94,6 +106,41 @@ absl::Status ResultCache::Remove(const CacheKey& key) const {
     return LastErrno("remove CNI result cache " + path);
   }
   return absl::OkStatus();
+}
+
+absl::Status ResultCache::RemoveStaleTemps() const {
+  std::string dir = dir_ + "/results";
+  auto names = ListDir(dir);
+  if (absl::IsNotFound(names.status())) return absl::OkStatus();
+  if (!names.ok()) return Annotate(names.status(), "CNI result cache");
+  absl::Status status;
+  for (const auto& name : *names) {
+    if (!IsTempName(name)) continue;
+    std::string path = absl::StrCat(dir, "/", name);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      status.Update(LastErrno("remove stale CNI cache temp file " + path));
+    } else {
+      LOG(INFO) << "removed " << path << ", left by an interrupted write";
+    }
+  }
+  return status;
+}
+
+absl::StatusOr<std::vector<CacheKey>> ResultCache::KeysOf(
+    const std::string& container_id, const std::string& ifname) const {
+  std::vector<CacheKey> keys;
+  auto names = ListDir(dir_ + "/results");
+  if (absl::IsNotFound(names.status())) return keys;
+  if (!names.ok()) return Annotate(names.status(), "CNI result cache");
+  // <network>-<container id>-<ifname>: the network is what comes before.
+  std::string suffix = absl::StrCat("-", container_id, "-", ifname);
+  for (const auto& name : *names) {
+    if (name.size() > suffix.size() && absl::EndsWith(name, suffix)) {
+      keys.push_back(
+          {name.substr(0, name.size() - suffix.size()), container_id, ifname});
+    }
+  }
+  return keys;
 }
 
 }  // namespace crisp::cni

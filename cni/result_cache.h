@@ -44,6 +44,16 @@ class ResultCache {
   // A missing entry is not an error.
   [[nodiscard]] absl::Status Remove(const CacheKey& key) const;
 
+  // Removes the temp files of writes that a crash interrupted
+  // (<entry>.tmp.<pid>, see WriteFileAtomic). For start-up only, before
+  // any Write: one crispd owns the cache (its state dir lock).
+  [[nodiscard]] absl::Status RemoveStaleTemps() const;
+
+  // The keys of the entries of `container_id` on `ifname`, on whatever
+  // network: what a DEL can still undo when no network config is left.
+  [[nodiscard]] absl::StatusOr<std::vector<CacheKey>> KeysOf(
+      const std::string& container_id, const std::string& ifname) const;
+
  private:
   std::string dir_;
 };

@@ -1,6 +1,7 @@
 #include "sandbox/cni_pod_network.h"
 
 #include "common/status.h"
+#include "glog/logging.h"
 
 namespace crisp::sandbox {
 
@@ -25,6 +26,14 @@ cni::Attachment ToCniAttachment(const NetworkAttachment& a) {
   return c;
 }
 
+CniPodNetwork::CniPodNetwork(std::string conf_dir, cni::NetworkOptions options)
+    : conf_dir_(std::move(conf_dir)), options_(std::move(options)) {
+  // No write is under way yet, so every temp file is a dead one's: nothing
+  // else would ever remove them.
+  absl::Status swept = cni::ResultCache(options_.cache_dir).RemoveStaleTemps();
+  if (!swept.ok()) LOG(WARNING) << swept.message();
+}
+
 absl::StatusOr<cni::Network> CniPodNetwork::DefaultNetwork() const {
   ASSIGN_OR_RETURN(cni::NetworkConfig config,
                    cni::FindDefaultNetwork(conf_dir_));
@@ -46,8 +55,28 @@ absl::StatusOr<std::vector<std::string>> CniPodNetwork::Attach(
 }
 
 absl::Status CniPodNetwork::Detach(const NetworkAttachment& attachment) {
-  ASSIGN_OR_RETURN(cni::Network network, DefaultNetwork());
-  return network.Del(ToCniAttachment(attachment));
+  cni::Attachment a = ToCniAttachment(attachment);
+  auto network = DefaultNetwork();
+  if (network.ok()) return network->Del(a);
+  return DetachCached(a, network.status());
+}
+
+// With /etc/cni/net.d empty or broken, StopPodSandbox and RemovePodSandbox
+// must still work (audit M8): DEL with the config each ADD cached. With no
+// entry either, nothing is attached that a DEL could undo: the cache entry
+// goes only when a DEL succeeds.
+absl::Status CniPodNetwork::DetachCached(const cni::Attachment& a,
+                                         const absl::Status& no_default) const {
+  ASSIGN_OR_RETURN(std::vector<cni::Network> networks,
+                   cni::Network::FromCache(a, options_));
+  if (networks.empty()) {
+    LOG(WARNING) << "pod " << a.container_id
+                 << ": no CNI result cached and no network config ("
+                 << no_default.message() << "); nothing to detach";
+  }
+  absl::Status status;
+  for (const cni::Network& network : networks) status.Update(network.Del(a));
+  return status;
 }
 
 }  // namespace crisp::sandbox

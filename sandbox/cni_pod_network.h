@@ -1,7 +1,8 @@
 // PodNetwork over CNI: the default network of the config dir (looked up at
 // every attach, so a config written after crispd started is used, as
 // kubelet expects), pod metadata as CNI_ARGS and host ports as the
-// portMappings capability.
+// portMappings capability. Detach needs no config in the dir: without one
+// it undoes what the CNI result cache says ADD did.
 #pragma once
 
 #include <string>
@@ -14,8 +15,9 @@ namespace crisp::sandbox {
 
 class CniPodNetwork : public PodNetwork {
  public:
-  CniPodNetwork(std::string conf_dir, cni::NetworkOptions options)
-      : conf_dir_(std::move(conf_dir)), options_(std::move(options)) {}
+  // Made once, at crispd start-up: it removes the CNI cache's temp files
+  // that a crash mid-write left behind.
+  CniPodNetwork(std::string conf_dir, cni::NetworkOptions options);
 
   [[nodiscard]] absl::StatusOr<std::vector<std::string>> Attach(
       const NetworkAttachment& attachment) override;
@@ -24,6 +26,8 @@ class CniPodNetwork : public PodNetwork {
 
  private:
   absl::StatusOr<cni::Network> DefaultNetwork() const;
+  absl::Status DetachCached(const cni::Attachment& attachment,
+                            const absl::Status& no_default) const;
 
   std::string conf_dir_;
   cni::NetworkOptions options_;

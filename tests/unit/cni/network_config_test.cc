@@ -39,6 +39,27 @@ TEST(NetworkConfigTest, MalformedConfigsNameFileAndField) {
   }
 }
 
+// Audit M8: a wrongly typed name or cniVersion threw nlohmann::type_error
+// out of the parser (and of FindDefaultNetwork, failing Status).
+TEST(NetworkConfigTest, WronglyTypedFieldsAreErrorsNamingThem) {
+  for (const char* text :
+       {R"({"name": "n", "cniVersion": 1.0, "type": "bridge"})",
+        R"({"name": 7, "cniVersion": "1.0.0", "type": "bridge"})",
+        R"({"name": "n", "cniVersion": [], "plugins": [{"type": "x"}]})",
+        R"({"name": {}, "plugins": [{"type": "x"}]})",
+        R"({"name": "n", "plugins": [3]})",
+        R"({"name": "n", "plugins": {"type": "x"}})"}) {
+    absl::StatusOr<NetworkConfig> c;
+    EXPECT_NO_THROW(c = ParseNetworkConfig("/etc/cni/net.d/bad.conf", text));
+    ASSERT_TRUE(absl::IsInvalidArgument(c.status())) << text;
+    EXPECT_NE(c.status().message().find("bad.conf"), absl::string_view::npos);
+  }
+  auto c = ParseNetworkConfig("/x.conf", R"({"name": "n", "cniVersion": 1})");
+  EXPECT_NE(c.status().message().find("\"cniVersion\" must be a string"),
+            absl::string_view::npos)
+      << c.status();
+}
+
 class NetworkDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -60,6 +81,18 @@ TEST_F(NetworkDirTest, FirstValidConfigInLexicalOrderWins) {
   auto c = FindDefaultNetwork(dir_);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->name, "a");
+}
+
+TEST_F(NetworkDirTest, WronglyTypedFileIsSkippedForTheNextGoodOne) {
+  Write("10-typed.conf", R"({"name": "t", "cniVersion": 1.0, "type": "x"})");
+  Write("20-good.conflist",
+        R"({"name": "good", "cniVersion": "1.0.0",
+            "plugins": [{"type": "ptp"}]})");
+  absl::StatusOr<NetworkConfig> c;
+  EXPECT_NO_THROW(c = FindDefaultNetwork(dir_));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->name, "good");
+  EXPECT_EQ(c->cni_version, "1.0.0");
 }
 
 TEST_F(NetworkDirTest, EmptyOrMissingDirIsNotFound) {
