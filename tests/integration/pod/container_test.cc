@@ -341,5 +341,32 @@ TEST_F(ContainerTest, BadRequestsChangeNothing) {
   EXPECT_EQ(list.containers_size(), 0);
 }
 
+// Audit L6: the log path is joined to the pod's log directory, and crispd
+// makes the directories the file needs.
+TEST_F(ContainerTest, LogPathOutsideThePodsLogDirectoryIsRefused) {
+  v1::PodSandboxConfig pc = PodConfig("logs");
+  std::string pod = MustRun(pc);
+  v1::CreateContainerRequest req;
+  req.set_pod_sandbox_id(pod);
+  *req.mutable_sandbox_config() = pc;
+  auto* c = req.mutable_config();
+  c->mutable_metadata()->set_name("escape");
+  c->mutable_image()->set_image(image_);
+  c->add_command("true");
+  c->set_log_path("../../escape/0.log");
+  v1::CreateContainerResponse resp;
+  grpc::Status s = crispd_.client().Call(
+      &v1::RuntimeService::Stub::CreateContainer, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << s.error_message();
+  EXPECT_NE(access((crispd_.dir() + "/escape").c_str(), F_OK), 0);
+  v1::ListContainersResponse list;
+  ASSERT_TRUE(crispd_.client()
+                  .Call(&v1::RuntimeService::Stub::ListContainers,
+                        v1::ListContainersRequest(), &list)
+                  .ok());
+  EXPECT_EQ(list.containers_size(), 0);
+}
+
 }  // namespace
 }  // namespace crisp::testing

@@ -233,5 +233,26 @@ TEST_F(ContainerSpecTest, MissingInputs) {
   EXPECT_FALSE(BuildContainerSpec(in).ok());
 }
 
+// Audit L6: strings joined to cgroup paths must not leave the hierarchy.
+TEST_F(ContainerSpecTest, CgroupStringsThatEscapeAreInvalidArgument) {
+  pod_.spec.cgroup_parent = "/kubepods/../../etc";
+  auto s = Build();
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find("cgroup_parent"), std::string::npos)
+      << s.status();
+  pod_.spec.cgroup_parent = "/kubepods..x/pod.1";  // dots inside names: fine
+  EXPECT_TRUE(Build().ok());
+  auto* unified =
+      config_.mutable_linux()->mutable_resources()->mutable_unified();
+  for (const char* key : {"../../../release_agent", "a/b", "..", ""}) {
+    unified->clear();
+    (*unified)[key] = "1";
+    s = Build();
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << key;
+    EXPECT_NE(s.status().message().find("unified"), std::string::npos)
+        << s.status();
+  }
+}
+
 }  // namespace
 }  // namespace crisp::server::spec
