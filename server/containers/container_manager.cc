@@ -186,9 +186,13 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
 
 absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
                                     int64_t timeout_seconds) {
-  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
-  sandbox::LockTable::Guard lock(&locks_, id);
-  ASSIGN_OR_RETURN(Container c, Get(id));
+  auto id = ids_.Resolve(id_or_prefix);
+  // kubelet stops containers that may be gone already; containerd answers
+  // OK, as Remove does.
+  if (absl::IsNotFound(id.status())) return absl::OkStatus();
+  if (!id.ok()) return Annotate(id.status(), "container");
+  sandbox::LockTable::Guard lock(&locks_, *id);
+  ASSIGN_OR_RETURN(Container c, Get(*id));
   return StopLocked(c, timeout_seconds);
 }
 

@@ -48,7 +48,8 @@ class ContainerManager {
   // that container.
   [[nodiscard]] absl::StatusOr<Container> Create(const CreateRequest& request);
   [[nodiscard]] absl::Status Start(const std::string& id_or_prefix);
-  // Stop signal, `timeout_seconds` of grace, then SIGKILL. Idempotent.
+  // Stop signal, `timeout_seconds` of grace, then SIGKILL. Idempotent; an
+  // unknown container is not an error.
   [[nodiscard]] absl::Status Stop(const std::string& id_or_prefix,
                                   int64_t timeout_seconds);
   // Kills, then forgets. An unknown container is not an error.

@@ -368,5 +368,14 @@ TEST_F(ContainerTest, LogPathOutsideThePodsLogDirectoryIsRefused) {
   EXPECT_EQ(list.containers_size(), 0);
 }
 
+// kubelet stops (and a forced delete stops again) ids that may be gone;
+// containerd answers OK, as for RemoveContainer and RemovePodSandbox.
+TEST_F(ContainerTest, StopOfAnUnknownIdSucceeds) {
+  grpc::Status s = StopC("0123456789ab", 0);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  s = StopPod("0123456789ab");
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
 }  // namespace
 }  // namespace crisp::testing
