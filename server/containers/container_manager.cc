@@ -30,6 +30,28 @@ std::string ParentDir(const std::string& path) {
   return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// config.json beside the rootfs, the seccomp program, and the working
+// directory the process starts in (spec generation only names it).
+absl::Status WriteBundle(const Container& c, runtime::spec::Spec& spec) {
+  spec.root =
+      runtime::spec::Root{c.RootfsPath(), spec.root && spec.root->readonly};
+  if (spec.process) {
+    RETURN_IF_ERROR(MakeWorkingDir(c.RootfsPath(), spec.process->cwd,
+                                   spec.process->user.uid,
+                                   spec.process->user.gid));
+  }
+  RETURN_IF_ERROR(WriteFileAtomic(c.dir + "/config.json",
+                                  runtime::spec::ToJson(spec).dump(), 0600));
+  if (spec.linux && spec.linux->seccomp) {
+    // Compiled once per distinct profile in crispd, not per container.
+    ASSIGN_OR_RETURN(auto program,
+                     runtime::seccomp::Compile(*spec.linux->seccomp));
+    RETURN_IF_ERROR(runtime::seccomp::WriteProgram(
+        runtime::seccomp::ProgramFile(c.dir), *program));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ContainerManager>> ContainerManager::Open(
@@ -105,17 +127,7 @@ absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
 absl::Status ContainerManager::Spawn(const Container& c,
                                      const SpecBuilder& build_spec) {
   ASSIGN_OR_RETURN(runtime::spec::Spec spec, build_spec(c.id, c.RootfsPath()));
-  spec.root =
-      runtime::spec::Root{c.RootfsPath(), spec.root && spec.root->readonly};
-  RETURN_IF_ERROR(WriteFileAtomic(c.dir + "/config.json",
-                                  runtime::spec::ToJson(spec).dump(), 0600));
-  if (spec.linux && spec.linux->seccomp) {
-    // Compiled once per distinct profile in crispd, not per container.
-    ASSIGN_OR_RETURN(auto program,
-                     runtime::seccomp::Compile(*spec.linux->seccomp));
-    RETURN_IF_ERROR(runtime::seccomp::WriteProgram(
-        runtime::seccomp::ProgramFile(c.dir), *program));
-  }
+  RETURN_IF_ERROR(WriteBundle(c, spec));
   if (!c.log_path.empty())
     RETURN_IF_ERROR(MakeDirs(ParentDir(c.log_path), 0755));
   runtime::monitor::MonitorSpawn spawn;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -40,8 +41,11 @@ class ContainerTest : public PodFixture {
   }
 
   // Creates (and optionally starts) `cmd` under sh -c in `pod`.
-  std::string Create(const std::string& pod, const v1::PodSandboxConfig& pc,
-                     const std::string& name, const std::string& cmd) {
+  // `edit` changes the config before it is sent.
+  std::string Create(
+      const std::string& pod, const v1::PodSandboxConfig& pc,
+      const std::string& name, const std::string& cmd,
+      const std::function<void(v1::ContainerConfig*)>& edit = nullptr) {
     v1::CreateContainerRequest req;
     req.set_pod_sandbox_id(pod);
     *req.mutable_sandbox_config() = pc;
@@ -52,6 +56,7 @@ class ContainerTest : public PodFixture {
     c->add_args("-c");
     c->add_args(cmd);
     c->set_log_path(name + ".log");
+    if (edit) edit(c);
     v1::CreateContainerResponse resp;
     auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CreateContainer,
                                    req, &resp);
@@ -375,6 +380,27 @@ TEST_F(ContainerTest, StopOfAnUnknownIdSucceeds) {
   EXPECT_TRUE(s.ok()) << s.error_message();
   s = StopPod("0123456789ab");
   EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+// runc and containerd create a working directory the image lacks, owned by
+// the process user.
+TEST_F(ContainerTest, MissingWorkingDirIsCreatedForTheUser) {
+  v1::PodSandboxConfig pc = PodConfig("cwd");
+  std::string pod = MustRun(pc);
+  std::string id = Create(
+      pod, pc, "cwd", "pwd; stat -c %u:%g .", [](v1::ContainerConfig* c) {
+        c->set_working_dir("/no/such/dir");
+        auto* sc = c->mutable_linux()->mutable_security_context();
+        sc->mutable_run_as_user()->set_value(1234);
+        sc->mutable_run_as_group()->set_value(5678);
+      });
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(Start(id).ok());
+  EXPECT_EQ(WaitExited(id).exit_code(), 0);
+  auto log = ReadFile(pc.log_directory() + "/cwd.log");
+  ASSERT_TRUE(log.ok());
+  EXPECT_THAT(*log, HasSubstr("F /no/such/dir\n"));
+  EXPECT_THAT(*log, HasSubstr("F 1234:5678\n"));
 }
 
 }  // namespace
