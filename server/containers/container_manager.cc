@@ -196,6 +196,9 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   return Save(c);
 }
 
+// The grace period is waited out without the container's lock, so that a
+// later stop with a shorter timeout (kubelet's forced delete) or a remove
+// escalates to SIGKILL at once instead of queueing behind it (audit L10).
 absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
                                     int64_t timeout_seconds) {
   auto id = ids_.Resolve(id_or_prefix);
@@ -203,22 +206,37 @@ absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
   // OK, as Remove does.
   if (absl::IsNotFound(id.status())) return absl::OkStatus();
   if (!id.ok()) return Annotate(id.status(), "container");
+  if (timeout_seconds > 0) {
+    ASSIGN_OR_RETURN(std::string signalled, SignalStop(*id));
+    if (!signalled.empty() &&
+        WaitForExit(signalled, absl::Seconds(timeout_seconds))) {
+      return absl::OkStatus();
+    }
+  }
   sandbox::LockTable::Guard lock(&locks_, *id);
-  ASSIGN_OR_RETURN(Container c, Get(*id));
-  return StopLocked(c, timeout_seconds);
+  auto c = Get(*id);
+  if (absl::IsNotFound(c.status())) return absl::OkStatus();  // removed
+  if (!c.ok()) return c.status();
+  return KillLocked(*c);
 }
 
-absl::Status ContainerManager::StopLocked(const Container& c,
-                                          int64_t timeout_seconds) {
+// The state dir to wait on when a running container got its stop signal;
+// "" when it is not running (or is gone).
+absl::StatusOr<std::string> ContainerManager::SignalStop(
+    const std::string& id) {
+  sandbox::LockTable::Guard lock(&locks_, id);
+  auto c = Get(id);
+  if (absl::IsNotFound(c.status())) return std::string();
+  if (!c.ok()) return c.status();
+  if (StatusOf(*c).state != ContainerState::kRunning) return std::string();
+  (void)runtime::Kill(c->RuntimeStateDir(), c->stop_signal);
+  return c->dir;
+}
+
+absl::Status ContainerManager::KillLocked(const Container& c) {
   ContainerState state = StatusOf(c).state;
   if (state != ContainerState::kRunning && state != ContainerState::kCreated) {
     return absl::OkStatus();
-  }
-  if (state == ContainerState::kRunning && timeout_seconds > 0) {
-    (void)runtime::Kill(c.RuntimeStateDir(), c.stop_signal);
-    if (WaitForExit(c.dir, absl::Seconds(timeout_seconds))) {
-      return absl::OkStatus();
-    }
   }
   (void)runtime::Kill(c.RuntimeStateDir(), SIGKILL);
   if (WaitForExit(c.dir, absl::Seconds(30))) return absl::OkStatus();
@@ -232,7 +250,7 @@ absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
   if (!id.ok()) return Annotate(id.status(), "container");
   sandbox::LockTable::Guard lock(&locks_, *id);
   ASSIGN_OR_RETURN(Container c, Get(*id));
-  RETURN_IF_ERROR(StopLocked(c, 0));
+  RETURN_IF_ERROR(KillLocked(c));
   Destroy(c);
   RETURN_IF_ERROR(store_.Delete(c.id));
   ids_.Remove(c.id);

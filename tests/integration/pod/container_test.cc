@@ -403,5 +403,31 @@ TEST_F(ContainerTest, MissingWorkingDirIsCreatedForTheUser) {
   EXPECT_THAT(*log, HasSubstr("F 1234:5678\n"));
 }
 
+// Audit L10: a stop that waits out a long grace period must not make a
+// later stop with timeout 0 (a forced delete) wait too.
+TEST_F(ContainerTest, AShorterStopEscalatesAStopInProgress) {
+  v1::PodSandboxConfig pc = PodConfig("stop");
+  std::string pod = MustRun(pc);
+  std::string id = Create(pod, pc, "stubborn",
+                          "trap '' TERM; echo ready; "
+                          "while true; do sleep 1; done");
+  ASSERT_TRUE(Start(id).ok());
+  for (int i = 0; i < 500; ++i) {  // the trap is set once "ready" is out
+    auto log = ReadFile(pc.log_directory() + "/stubborn.log");
+    if (log.ok() && log->find("ready") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  grpc::Status slow;
+  std::thread first([&] { slow = StopC(id, 60); });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto start = std::chrono::steady_clock::now();
+  grpc::Status fast = StopC(id, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_TRUE(fast.ok()) << fast.error_message();
+  EXPECT_EQ(StatusC(id).state(), v1::CONTAINER_EXITED);
+  first.join();
+  EXPECT_TRUE(slow.ok()) << slow.error_message();
+}
+
 }  // namespace
 }  // namespace crisp::testing
