@@ -1,7 +1,8 @@
 // Checks of CRI strings and numbers before crispd acts on them. CRI
 // clients are root-equivalent, but a string joined to a host path must
-// still not leave the directory it is meant for (audit L6). Pure
-// functions: no file is touched.
+// still not leave the directory it is meant for (audit L6), and a value
+// the kernel would refuse is the caller's error (InvalidArgument naming the
+// field), not crispd's (INTERNAL). Pure functions: no file is touched.
 #pragma once
 
 #include "absl/status/status.h"
@@ -22,7 +23,8 @@ namespace crisp::server::spec {
 [[nodiscard]] absl::Status CheckCgroupParent(absl::string_view parent);
 
 // linux.resources of a container (create and update): unified keys are
-// plain file names (runc refuses "/").
+// plain file names (runc refuses "/"), cpuset lists parse, and CPU period,
+// quota and shares are within what the kernel accepts.
 [[nodiscard]] absl::Status CheckResources(
     const ::runtime::v1::LinuxContainerResources& resources);
 

@@ -217,22 +217,6 @@ TEST_F(ContainerSpecTest, BadInputIsInvalidArgument) {
   expect_invalid("/gone");
 }
 
-TEST_F(ContainerSpecTest, MissingInputs) {
-  ContainerSpecInput in = Input();
-  in.config = nullptr;
-  EXPECT_EQ(BuildContainerSpec(in).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  in = Input();
-  in.pod = nullptr;
-  EXPECT_FALSE(BuildContainerSpec(in).ok());
-  in = Input();
-  in.rootfs = "relative";
-  EXPECT_FALSE(BuildContainerSpec(in).ok());
-  in = Input();
-  in.rootfs = dir_ + "/no-rootfs";
-  EXPECT_FALSE(BuildContainerSpec(in).ok());
-}
-
 // Audit L6: strings joined to cgroup paths must not leave the hierarchy.
 TEST_F(ContainerSpecTest, CgroupStringsThatEscapeAreInvalidArgument) {
   pod_.spec.cgroup_parent = "/kubepods/../../etc";
@@ -252,6 +236,55 @@ TEST_F(ContainerSpecTest, CgroupStringsThatEscapeAreInvalidArgument) {
     EXPECT_NE(s.status().message().find("unified"), std::string::npos)
         << s.status();
   }
+}
+
+// Values the kernel refuses used to surface as INTERNAL from the cgroup
+// write; they are the caller's error, named by field.
+TEST_F(ContainerSpecTest, CpuValuesTheKernelRefusesAreInvalidArgument) {
+  auto* r = config_.mutable_linux()->mutable_resources();
+  auto expect_invalid = [&](const std::string& field) {
+    auto s = Build();
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_NE(s.status().message().find(field), std::string::npos)
+        << s.status();
+    r->Clear();
+  };
+  for (const char* bad : {"abc", "0-", "3-1", "1,,2", "-1", "0-99999999"}) {
+    r->set_cpuset_cpus(bad);
+    expect_invalid("cpuset_cpus");
+  }
+  r->set_cpuset_mems("0 1");
+  expect_invalid("cpuset_mems");
+  r->set_cpu_period(10);
+  expect_invalid("cpu_period");
+  r->set_cpu_period(2000000);
+  expect_invalid("cpu_period");
+  r->set_cpu_quota(5);
+  expect_invalid("cpu_quota");
+  r->set_cpu_shares(-2);
+  expect_invalid("cpu_shares");
+  r->set_cpuset_cpus("0-3,5,7-8");
+  r->set_cpuset_mems("0");
+  r->set_cpu_period(100000);
+  r->set_cpu_quota(-1);
+  r->set_cpu_shares(2);
+  EXPECT_TRUE(Build().ok()) << Build().status();
+}
+
+TEST_F(ContainerSpecTest, MissingInputs) {
+  ContainerSpecInput in = Input();
+  in.config = nullptr;
+  EXPECT_EQ(BuildContainerSpec(in).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  in = Input();
+  in.pod = nullptr;
+  EXPECT_FALSE(BuildContainerSpec(in).ok());
+  in = Input();
+  in.rootfs = "relative";
+  EXPECT_FALSE(BuildContainerSpec(in).ok());
+  in = Input();
+  in.rootfs = dir_ + "/no-rootfs";
+  EXPECT_FALSE(BuildContainerSpec(in).ok());
 }
 
 }  // namespace
