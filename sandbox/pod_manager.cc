@@ -189,9 +189,17 @@ absl::StatusOr<std::string> PodManager::Resolve(
 }
 
 absl::Status PodManager::Stop(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
+  auto id_or = ids_.Resolve(id_or_prefix);
+  // kubelet stops pods that may be gone already; containerd answers OK, as
+  // Remove does.
+  if (absl::IsNotFound(id_or.status())) return absl::OkStatus();
+  if (!id_or.ok()) return Annotate(id_or.status(), "pod sandbox");
+  const std::string& id = *id_or;
   LockTable::Guard lock(&locks_, id);
-  ASSIGN_OR_RETURN(Pod pod, Get(id));
+  auto found = Get(id);
+  if (absl::IsNotFound(found.status())) return absl::OkStatus();  // removed
+  if (!found.ok()) return found.status();
+  Pod pod = *std::move(found);
   if (stop_containers) RETURN_IF_ERROR(stop_containers(id));
   absl::Status s = TearDown(pod);
   RETURN_IF_ERROR(Save(pod));  // whatever was torn down stays recorded

@@ -41,7 +41,8 @@ class PodManager {
 
   // A retry with the metadata of a ready pod returns that pod.
   [[nodiscard]] absl::StatusOr<Pod> Run(const PodSpec& spec);
-  // Idempotent. Stops the pod's containers first (stop_containers).
+  // Idempotent; an unknown pod is not an error. Stops the pod's containers
+  // first (stop_containers).
   [[nodiscard]] absl::Status Stop(const std::string& id_or_prefix);
   // Stops, then forgets the pod. An unknown pod is not an error.
   [[nodiscard]] absl::Status Remove(const std::string& id_or_prefix);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "glog/logging.h"
+#include "server/log_escape.h"
 
 namespace crisp::server {
 namespace {
@@ -83,7 +84,7 @@ void LogRpc(absl::string_view method, absl::string_view id,
                       id.empty() ? "-" : id, CodeName(status.error_code()), ms);
   if (!status.ok())
     absl::StrAppend(&line, " error=\"", status.error_message(), "\"");
-  LOG(INFO) << line;
+  LOG(INFO) << EscapeForLog(line);
 }
 
 }  // namespace crisp::server

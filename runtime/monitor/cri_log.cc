@@ -56,10 +56,14 @@ std::string LineSplitter::Flush(const std::string& ts) {
   return out;
 }
 
+// The monitor is root and the log directory is the pod's: a symlink
+// planted there must not make it append to (or create) a host file, on
+// the first open or on any reopen after a rotation.
 absl::Status CriLog::Open() {
   if (path_.empty()) return absl::OkStatus();
-  UniqueFd fd(
-      open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+  UniqueFd fd(open(path_.c_str(),
+                   O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+                   0640));
   if (!fd) return LastErrno(absl::StrCat("open container log ", path_));
   fd_ = std::move(fd);
   return absl::OkStatus();

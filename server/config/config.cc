@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <toml++/toml.h>
+#include <limits>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -24,9 +25,16 @@ class TableReader {
   absl::Status String(const char* key, std::string* out) {
     return Read<std::string>(key, "a string", out);
   }
+  // TOML integers are 64-bit: one that does not fit an int is refused here,
+  // before a cast could wrap it into a valid-looking value (2^32 → 0).
   absl::Status Int(const char* key, int* out) {
     int64_t v = *out;
     RETURN_IF_ERROR(Read<int64_t>(key, "an integer", &v));
+    if (v < std::numeric_limits<int>::min() ||
+        v > std::numeric_limits<int>::max()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config key ", Name(key), ": ", v, " is out of range"));
+    }
     *out = static_cast<int>(v);
     return absl::OkStatus();
   }

@@ -30,6 +30,28 @@ std::string ParentDir(const std::string& path) {
   return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// config.json beside the rootfs, the seccomp program, and the working
+// directory the process starts in (spec generation only names it).
+absl::Status WriteBundle(const Container& c, runtime::spec::Spec& spec) {
+  spec.root =
+      runtime::spec::Root{c.RootfsPath(), spec.root && spec.root->readonly};
+  if (spec.process) {
+    RETURN_IF_ERROR(MakeWorkingDir(c.RootfsPath(), spec.process->cwd,
+                                   spec.process->user.uid,
+                                   spec.process->user.gid));
+  }
+  RETURN_IF_ERROR(WriteFileAtomic(c.dir + "/config.json",
+                                  runtime::spec::ToJson(spec).dump(), 0600));
+  if (spec.linux && spec.linux->seccomp) {
+    // Compiled once per distinct profile in crispd, not per container.
+    ASSIGN_OR_RETURN(auto program,
+                     runtime::seccomp::Compile(*spec.linux->seccomp));
+    RETURN_IF_ERROR(runtime::seccomp::WriteProgram(
+        runtime::seccomp::ProgramFile(c.dir), *program));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ContainerManager>> ContainerManager::Open(
@@ -105,17 +127,7 @@ absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
 absl::Status ContainerManager::Spawn(const Container& c,
                                      const SpecBuilder& build_spec) {
   ASSIGN_OR_RETURN(runtime::spec::Spec spec, build_spec(c.id, c.RootfsPath()));
-  spec.root =
-      runtime::spec::Root{c.RootfsPath(), spec.root && spec.root->readonly};
-  RETURN_IF_ERROR(WriteFileAtomic(c.dir + "/config.json",
-                                  runtime::spec::ToJson(spec).dump(), 0600));
-  if (spec.linux && spec.linux->seccomp) {
-    // Compiled once per distinct profile in crispd, not per container.
-    ASSIGN_OR_RETURN(auto program,
-                     runtime::seccomp::Compile(*spec.linux->seccomp));
-    RETURN_IF_ERROR(runtime::seccomp::WriteProgram(
-        runtime::seccomp::ProgramFile(c.dir), *program));
-  }
+  RETURN_IF_ERROR(WriteBundle(c, spec));
   if (!c.log_path.empty())
     RETURN_IF_ERROR(MakeDirs(ParentDir(c.log_path), 0755));
   runtime::monitor::MonitorSpawn spawn;
@@ -184,25 +196,47 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   return Save(c);
 }
 
+// The grace period is waited out without the container's lock, so that a
+// later stop with a shorter timeout (kubelet's forced delete) or a remove
+// escalates to SIGKILL at once instead of queueing behind it (audit L10).
 absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
                                     int64_t timeout_seconds) {
-  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
-  sandbox::LockTable::Guard lock(&locks_, id);
-  ASSIGN_OR_RETURN(Container c, Get(id));
-  return StopLocked(c, timeout_seconds);
+  auto id = ids_.Resolve(id_or_prefix);
+  // kubelet stops containers that may be gone already; containerd answers
+  // OK, as Remove does.
+  if (absl::IsNotFound(id.status())) return absl::OkStatus();
+  if (!id.ok()) return Annotate(id.status(), "container");
+  if (timeout_seconds > 0) {
+    ASSIGN_OR_RETURN(std::string signalled, SignalStop(*id));
+    if (!signalled.empty() &&
+        WaitForExit(signalled, absl::Seconds(timeout_seconds))) {
+      return absl::OkStatus();
+    }
+  }
+  sandbox::LockTable::Guard lock(&locks_, *id);
+  auto c = Get(*id);
+  if (absl::IsNotFound(c.status())) return absl::OkStatus();  // removed
+  if (!c.ok()) return c.status();
+  return KillLocked(*c);
 }
 
-absl::Status ContainerManager::StopLocked(const Container& c,
-                                          int64_t timeout_seconds) {
+// The state dir to wait on when a running container got its stop signal;
+// "" when it is not running (or is gone).
+absl::StatusOr<std::string> ContainerManager::SignalStop(
+    const std::string& id) {
+  sandbox::LockTable::Guard lock(&locks_, id);
+  auto c = Get(id);
+  if (absl::IsNotFound(c.status())) return std::string();
+  if (!c.ok()) return c.status();
+  if (StatusOf(*c).state != ContainerState::kRunning) return std::string();
+  (void)runtime::Kill(c->RuntimeStateDir(), c->stop_signal);
+  return c->dir;
+}
+
+absl::Status ContainerManager::KillLocked(const Container& c) {
   ContainerState state = StatusOf(c).state;
   if (state != ContainerState::kRunning && state != ContainerState::kCreated) {
     return absl::OkStatus();
-  }
-  if (state == ContainerState::kRunning && timeout_seconds > 0) {
-    (void)runtime::Kill(c.RuntimeStateDir(), c.stop_signal);
-    if (WaitForExit(c.dir, absl::Seconds(timeout_seconds))) {
-      return absl::OkStatus();
-    }
   }
   (void)runtime::Kill(c.RuntimeStateDir(), SIGKILL);
   if (WaitForExit(c.dir, absl::Seconds(30))) return absl::OkStatus();
@@ -216,7 +250,7 @@ absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
   if (!id.ok()) return Annotate(id.status(), "container");
   sandbox::LockTable::Guard lock(&locks_, *id);
   ASSIGN_OR_RETURN(Container c, Get(*id));
-  RETURN_IF_ERROR(StopLocked(c, 0));
+  RETURN_IF_ERROR(KillLocked(c));
   Destroy(c);
   RETURN_IF_ERROR(store_.Delete(c.id));
   ids_.Remove(c.id);

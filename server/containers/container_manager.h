@@ -48,7 +48,9 @@ class ContainerManager {
   // that container.
   [[nodiscard]] absl::StatusOr<Container> Create(const CreateRequest& request);
   [[nodiscard]] absl::Status Start(const std::string& id_or_prefix);
-  // Stop signal, `timeout_seconds` of grace, then SIGKILL. Idempotent.
+  // Stop signal, `timeout_seconds` of grace, then SIGKILL. Idempotent; an
+  // unknown container is not an error. A stop with a shorter timeout cuts
+  // short one in progress.
   [[nodiscard]] absl::Status Stop(const std::string& id_or_prefix,
                                   int64_t timeout_seconds);
   // Kills, then forgets. An unknown container is not an error.
@@ -86,7 +88,8 @@ class ContainerManager {
   absl::StatusOr<Container> Make(const CreateRequest& request);
   absl::Status Spawn(const Container& c, const SpecBuilder& build_spec);
   void Destroy(const Container& c);
-  absl::Status StopLocked(const Container& c, int64_t timeout_seconds);
+  absl::StatusOr<std::string> SignalStop(const std::string& id);
+  absl::Status KillLocked(const Container& c);
   absl::Status Save(const Container& c);
   absl::StatusOr<std::string> Resolve(const std::string& id_or_prefix);
   std::vector<std::string> IdsInPod(const std::string& pod_id);

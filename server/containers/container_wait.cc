@@ -1,5 +1,8 @@
 #include "server/containers/container_wait.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include "absl/time/clock.h"
 #include "runtime/monitor/client.h"
 #include "runtime/monitor/exit_status.h"
@@ -11,6 +14,8 @@ bool WaitForExit(const std::string& dir, absl::Duration timeout) {
   absl::Duration pause = absl::Milliseconds(1);
   while (true) {
     if (runtime::monitor::ReadExitStatus(dir).ok()) return true;
+    // Gone: a remove (which kills first) won while we waited unlocked.
+    if (access(dir.c_str(), F_OK) != 0 && errno == ENOENT) return true;
     if (absl::Now() >= deadline) return false;
     absl::SleepFor(pause);
     pause = std::min(pause * 2, absl::Milliseconds(20));

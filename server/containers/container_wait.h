@@ -8,7 +8,8 @@
 
 namespace crisp::server::containers {
 
-// True once DIR/exit.json exists, false after `timeout`.
+// True once DIR/exit.json exists (or DIR is gone: the container was
+// removed), false after `timeout`.
 bool WaitForExit(const std::string& dir, absl::Duration timeout);
 
 // The live status: the monitor's exit record when there is one; else

@@ -1,5 +1,6 @@
 #include "server/containers/rootfs_mount.h"
 
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -10,6 +11,8 @@
 #include "common/files.h"
 #include "common/mount_owner.h"
 #include "common/status.h"
+#include "common/unique_fd.h"
+#include "runtime/paths.h"
 
 namespace crisp::server::containers {
 
@@ -40,6 +43,22 @@ absl::Status MountRootfs(const std::vector<std::string>& lower,
 
 absl::Status UnmountRootfs(const std::string& target) {
   return DetachMount(target);
+}
+
+absl::Status MakeWorkingDir(const std::string& rootfs, const std::string& cwd,
+                            uid_t uid, gid_t gid) {
+  UniqueFd root(open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) return LastErrno(absl::StrCat("open rootfs ", rootfs));
+  auto existing = runtime::paths::OpenInRoot(root.get(), cwd, O_PATH);
+  if (existing.ok() || !absl::IsNotFound(existing.status())) {
+    return existing.status();
+  }
+  ASSIGN_OR_RETURN(UniqueFd dir,
+                   runtime::paths::CreateInRoot(root.get(), cwd, true, 0755));
+  if (fchownat(dir.get(), "", uid, gid, AT_EMPTY_PATH) != 0) {
+    return LastErrno(absl::StrCat("chown working directory ", cwd));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace crisp::server::containers

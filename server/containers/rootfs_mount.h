@@ -2,6 +2,8 @@
 // topmost first) under a writable layer of its own.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -16,5 +18,14 @@ namespace crisp::server::containers {
                                        const std::string& target);
 // Idempotent.
 [[nodiscard]] absl::Status UnmountRootfs(const std::string& target);
+
+// Creates the working directory `cwd` inside the mounted rootfs when the
+// image lacks it (as runc and containerd do), owned by uid:gid; missing
+// parents are root's. Confined to the rootfs (openat2 RESOLVE_IN_ROOT), so
+// a symlink in the image cannot lead it out. A cwd that exists is left as
+// it is.
+[[nodiscard]] absl::Status MakeWorkingDir(const std::string& rootfs,
+                                          const std::string& cwd, uid_t uid,
+                                          gid_t gid);
 
 }  // namespace crisp::server::containers

@@ -7,6 +7,7 @@
 #include "server/runtime_service/container_translate.h"
 #include "server/runtime_service/runtime_service.h"
 #include "server/spec/container_spec.h"
+#include "server/spec/request_checks.h"
 
 namespace crisp::server {
 namespace {
@@ -32,6 +33,14 @@ absl::StatusOr<image::ImageRecord> FindImage(image::ImageManager& images,
   return **image;
 }
 
+// The log file is <pod log_directory>/<log_path>, made (with its
+// directories) by crispd and the root monitor: it must stay inside.
+absl::Status CheckLogLocation(const v1::ContainerConfig& config,
+                              const sandbox::Pod& pod) {
+  RETURN_IF_ERROR(spec::CheckLogPath(config.log_path()));
+  return spec::CheckLogDirectory(pod.spec.log_directory);
+}
+
 std::vector<std::string> ChainIds(const image::ImageRecord& image) {
   std::vector<std::string> ids;
   for (const auto& l : image.layers) ids.push_back(l.chain_id);
@@ -45,6 +54,7 @@ absl::StatusOr<std::string> RuntimeService::CreateContainerFor(
   const v1::ContainerConfig& config = req.config();
   ASSIGN_OR_RETURN(sandbox::Pod pod,
                    ReadyPod(*deps_.pods, req.pod_sandbox_id()));
+  RETURN_IF_ERROR(CheckLogLocation(config, pod));
   ASSIGN_OR_RETURN(image::ImageRecord image,
                    FindImage(*deps_.images, config.image().image()));
   auto lease = deps_.images->leases().Acquire(ChainIds(image));

@@ -3,6 +3,7 @@
 #include "server/grpc_status.h"
 #include "server/rpc_log.h"
 #include "server/runtime_service/runtime_service.h"
+#include "server/spec/request_checks.h"
 #include "server/spec/resources.h"
 
 namespace crisp::server {
@@ -12,6 +13,8 @@ grpc::Status RuntimeService::UpdateContainerResources(
     v1::UpdateContainerResourcesResponse*) {
   const std::string& id = req->container_id();
   return LoggedRpc("UpdateContainerResources", id, [&] {
+    absl::Status valid = spec::CheckResources(req->linux());
+    if (!valid.ok()) return ToGrpcStatus(valid);
     runtime::spec::Resources resources;
     spec::ApplyResources(req->linux(), resources);
     return ToGrpcStatus(deps_.containers->Update(id, resources));

@@ -13,6 +13,7 @@
 #include "server/spec/mounts.h"
 #include "server/spec/namespaces.h"
 #include "server/spec/process.h"
+#include "server/spec/request_checks.h"
 #include "server/spec/resources.h"
 #include "server/spec/seccomp.h"
 #include "server/spec/security.h"
@@ -71,7 +72,9 @@ absl::StatusOr<oci::Linux> BuildLinux(
   const auto& sc = in.config->linux().security_context();
   oci::Linux linux;
   ASSIGN_OR_RETURN(linux.namespaces, BuildNamespaces(in));
-  linux.cgroups_path = ContainerCgroupsPath(*in.pod, in.container_id);
+  ASSIGN_OR_RETURN(linux.cgroups_path,
+                   ContainerCgroupsPath(*in.pod, in.container_id));
+  RETURN_IF_ERROR(CheckResources(in.config->linux().resources()));
   oci::Resources resources;
   ApplyResources(in.config->linux().resources(), resources);
   ASSIGN_OR_RETURN(DevicePlan devices, BuildDevices(*in.config));
@@ -124,8 +127,10 @@ absl::StatusOr<oci::Spec> BuildContainerSpec(const ContainerSpecInput& in) {
   return spec;
 }
 
-std::string ContainerCgroupsPath(const sandbox::Pod& pod,
-                                 const std::string& container_id) {
+absl::StatusOr<std::string> ContainerCgroupsPath(
+    const sandbox::Pod& pod, const std::string& container_id) {
+  // Checked again here: a pod recorded before the check came in.
+  RETURN_IF_ERROR(CheckCgroupParent(pod.spec.cgroup_parent));
   std::string parent = pod.spec.cgroup_parent;
   while (!parent.empty() && parent.back() == '/') parent.pop_back();
   if (parent.empty()) return absl::StrCat("/crisp/", container_id);

@@ -34,9 +34,10 @@ struct ContainerSpecInput {
     const ContainerSpecInput& in);
 
 // The cgroupfs path of a container: <pod cgroup_parent>/crisp-<id>, or
-// /crisp/<id> without a parent.
-std::string ContainerCgroupsPath(const sandbox::Pod& pod,
-                                 const std::string& container_id);
+// /crisp/<id> without a parent. InvalidArgument for a parent with a ".."
+// component.
+[[nodiscard]] absl::StatusOr<std::string> ContainerCgroupsPath(
+    const sandbox::Pod& pod, const std::string& container_id);
 
 // The image's StopSignal as a number (SIGTERM when unset); InvalidArgument
 // for an unknown name.

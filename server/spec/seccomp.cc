@@ -2,8 +2,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/files.h"
 #include "common/status.h"
+#include "server/spec/host_file.h"
 #include "server/spec/seccomp_default.h"
 
 namespace crisp::server::spec {
@@ -12,6 +12,8 @@ namespace {
 using MaybeSeccomp = std::optional<runtime::spec::Seccomp>;
 
 constexpr char kLocalhostPrefix[] = "localhost/";
+// Docker's default profile is about 20 KiB; no real profile comes near.
+constexpr size_t kMaxProfileBytes = 1 << 20;
 
 absl::StatusOr<MaybeSeccomp> Localhost(const std::string& ref,
                                        const std::vector<std::string>& caps) {
@@ -83,12 +85,9 @@ absl::StatusOr<MaybeSeccomp> BuildSeccomp(
 
 absl::StatusOr<runtime::spec::Seccomp> LoadSeccompProfile(
     const std::string& path, const std::vector<std::string>& bounding) {
-  auto text = ReadFile(path);
-  if (!text.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "seccomp profile ", path, ": cannot read: ", text.status().message()));
-  }
-  return ParseSeccompProfile(*text, bounding, path);
+  ASSIGN_OR_RETURN(std::string text,
+                   ReadHostFile("seccomp profile", path, kMaxProfileBytes));
+  return ParseSeccompProfile(text, bounding, path);
 }
 
 }  // namespace crisp::server::spec

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -40,8 +41,11 @@ class ContainerTest : public PodFixture {
   }
 
   // Creates (and optionally starts) `cmd` under sh -c in `pod`.
-  std::string Create(const std::string& pod, const v1::PodSandboxConfig& pc,
-                     const std::string& name, const std::string& cmd) {
+  // `edit` changes the config before it is sent.
+  std::string Create(
+      const std::string& pod, const v1::PodSandboxConfig& pc,
+      const std::string& name, const std::string& cmd,
+      const std::function<void(v1::ContainerConfig*)>& edit = nullptr) {
     v1::CreateContainerRequest req;
     req.set_pod_sandbox_id(pod);
     *req.mutable_sandbox_config() = pc;
@@ -52,6 +56,7 @@ class ContainerTest : public PodFixture {
     c->add_args("-c");
     c->add_args(cmd);
     c->set_log_path(name + ".log");
+    if (edit) edit(c);
     v1::CreateContainerResponse resp;
     auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CreateContainer,
                                    req, &resp);
@@ -339,6 +344,89 @@ TEST_F(ContainerTest, BadRequestsChangeNothing) {
                         v1::ListContainersRequest(), &list)
                   .ok());
   EXPECT_EQ(list.containers_size(), 0);
+}
+
+// Audit L6: the log path is joined to the pod's log directory, and crispd
+// makes the directories the file needs.
+TEST_F(ContainerTest, LogPathOutsideThePodsLogDirectoryIsRefused) {
+  v1::PodSandboxConfig pc = PodConfig("logs");
+  std::string pod = MustRun(pc);
+  v1::CreateContainerRequest req;
+  req.set_pod_sandbox_id(pod);
+  *req.mutable_sandbox_config() = pc;
+  auto* c = req.mutable_config();
+  c->mutable_metadata()->set_name("escape");
+  c->mutable_image()->set_image(image_);
+  c->add_command("true");
+  c->set_log_path("../../escape/0.log");
+  v1::CreateContainerResponse resp;
+  grpc::Status s = crispd_.client().Call(
+      &v1::RuntimeService::Stub::CreateContainer, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << s.error_message();
+  EXPECT_NE(access((crispd_.dir() + "/escape").c_str(), F_OK), 0);
+  v1::ListContainersResponse list;
+  ASSERT_TRUE(crispd_.client()
+                  .Call(&v1::RuntimeService::Stub::ListContainers,
+                        v1::ListContainersRequest(), &list)
+                  .ok());
+  EXPECT_EQ(list.containers_size(), 0);
+}
+
+// kubelet stops (and a forced delete stops again) ids that may be gone;
+// containerd answers OK, as for RemoveContainer and RemovePodSandbox.
+TEST_F(ContainerTest, StopOfAnUnknownIdSucceeds) {
+  grpc::Status s = StopC("0123456789ab", 0);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  s = StopPod("0123456789ab");
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+// runc and containerd create a working directory the image lacks, owned by
+// the process user.
+TEST_F(ContainerTest, MissingWorkingDirIsCreatedForTheUser) {
+  v1::PodSandboxConfig pc = PodConfig("cwd");
+  std::string pod = MustRun(pc);
+  std::string id = Create(
+      pod, pc, "cwd", "pwd; stat -c %u:%g .", [](v1::ContainerConfig* c) {
+        c->set_working_dir("/no/such/dir");
+        auto* sc = c->mutable_linux()->mutable_security_context();
+        sc->mutable_run_as_user()->set_value(1234);
+        sc->mutable_run_as_group()->set_value(5678);
+      });
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(Start(id).ok());
+  EXPECT_EQ(WaitExited(id).exit_code(), 0);
+  auto log = ReadFile(pc.log_directory() + "/cwd.log");
+  ASSERT_TRUE(log.ok());
+  EXPECT_THAT(*log, HasSubstr("F /no/such/dir\n"));
+  EXPECT_THAT(*log, HasSubstr("F 1234:5678\n"));
+}
+
+// Audit L10: a stop that waits out a long grace period must not make a
+// later stop with timeout 0 (a forced delete) wait too.
+TEST_F(ContainerTest, AShorterStopEscalatesAStopInProgress) {
+  v1::PodSandboxConfig pc = PodConfig("stop");
+  std::string pod = MustRun(pc);
+  std::string id = Create(pod, pc, "stubborn",
+                          "trap '' TERM; echo ready; "
+                          "while true; do sleep 1; done");
+  ASSERT_TRUE(Start(id).ok());
+  for (int i = 0; i < 500; ++i) {  // the trap is set once "ready" is out
+    auto log = ReadFile(pc.log_directory() + "/stubborn.log");
+    if (log.ok() && log->find("ready") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  grpc::Status slow;
+  std::thread first([&] { slow = StopC(id, 60); });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  auto start = std::chrono::steady_clock::now();
+  grpc::Status fast = StopC(id, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_TRUE(fast.ok()) << fast.error_message();
+  EXPECT_EQ(StatusC(id).state(), v1::CONTAINER_EXITED);
+  first.join();
+  EXPECT_TRUE(slow.ok()) << slow.error_message();
 }
 
 }  // namespace

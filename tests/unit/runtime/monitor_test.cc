@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "common/files.h"
 #include "gtest/gtest.h"
@@ -23,6 +24,26 @@ TEST(CriLogTest, FullAndPartialLines) {
   EXPECT_EQ(s.Feed("123456789", "T"), "T stdout P 1234\nT stdout P 5678\n");
   EXPECT_EQ(s.Flush("T"), "T stdout P 9\n");
   EXPECT_EQ(s.Flush("T"), "");
+}
+
+// The monitor runs as root: a log path that is a symlink (planted by
+// whoever can write the pod's log directory) must not be followed.
+TEST(CriLogTest, OpenRefusesASymlink) {
+  char tmpl[] = "/tmp/crisp-crilog-test-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string dir = tmpl;
+  std::string target = dir + "/target", link = dir + "/0.log";
+  ASSERT_TRUE(WriteFileAtomic(target, "", 0600).ok());
+  ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
+  CriLog log(link, 100);
+  EXPECT_FALSE(log.Open().ok());
+  log.Write(false, "leak\n");
+  EXPECT_EQ(*ReadFile(target), "");
+  ASSERT_EQ(unlink(link.c_str()), 0);
+  ASSERT_TRUE(log.Open().ok());  // a plain file, as after a rotation
+  log.Write(false, "kept\n");
+  EXPECT_NE(ReadFile(link)->find("stdout F kept"), std::string::npos);
+  EXPECT_TRUE(RemoveAll(dir).ok());
 }
 
 TEST(AttachTest, FramesRoundTripAcrossReads) {

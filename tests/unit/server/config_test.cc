@@ -1,5 +1,6 @@
 #include "server/config/config.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace crisp::server {
@@ -88,6 +89,20 @@ TEST(ConfigTest, UnknownKeysAndBadValuesNameTheKey) {
   ExpectError("[registries.\"a\"]\nmirrors = [\"localhost:5000\"]",
               "registries.\"a\".mirrors");
   ExpectError("runtime = 3", "runtime");
+}
+
+// A 64-bit TOML integer used to wrap into an int: 2^32 became port 0.
+TEST(ConfigTest, IntegersOutOfRangeNameTheKeyInsteadOfWrapping) {
+  for (const char* big :
+       {"4294967296", "4294967297", "-4294967296", "9223372036854775807"}) {
+    ExpectError(absl::StrCat("[streaming]\nport = ", big), "streaming.port");
+    ExpectError(absl::StrCat("shutdown_timeout_seconds = ", big),
+                "shutdown_timeout_seconds");
+    ExpectError(absl::StrCat("[image]\nmax_concurrent_downloads = ", big),
+                "image.max_concurrent_downloads");
+    ExpectError(absl::StrCat("[image]\nstall_timeout_seconds = ", big),
+                "image.stall_timeout_seconds");
+  }
 }
 
 TEST(ConfigTest, SyntaxErrorsGiveLine) {

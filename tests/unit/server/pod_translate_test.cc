@@ -68,6 +68,29 @@ TEST(PodTranslateTest, BadPortsAndHandlersAreRefused) {
   EXPECT_EQ(CheckRuntimeHandler("kata").code(), absl::StatusCode::kNotFound);
 }
 
+// Audit L6: a log directory and a cgroup parent become host paths.
+TEST(PodTranslateTest, PathStringsThatEscapeAreInvalidArgument) {
+  auto expect_invalid = [](const v1::PodSandboxConfig& c,
+                           const std::string& field) {
+    auto spec = ToPodSpec(c, "");
+    EXPECT_EQ(spec.status().code(), absl::StatusCode::kInvalidArgument)
+        << field;
+    EXPECT_NE(spec.status().message().find(field), std::string::npos)
+        << spec.status();
+  };
+  v1::PodSandboxConfig c = Config();
+  c.set_log_directory("var/log/pods/x");
+  expect_invalid(c, "log_directory");
+  c.set_log_directory("/var/log/pods/../../etc");
+  expect_invalid(c, "log_directory");
+  c.set_log_directory("/var/log/pods/prod_web_u1");
+  EXPECT_TRUE(ToPodSpec(c, "").ok());
+  c.mutable_linux()->set_cgroup_parent("/kubepods/../../../sys");
+  expect_invalid(c, "cgroup_parent");
+  c.mutable_linux()->set_cgroup_parent("kubepods-besteffort-pod1.slice");
+  EXPECT_TRUE(ToPodSpec(c, "").ok());
+}
+
 TEST(PodTranslateTest, StatusAndFilters) {
   sandbox::Pod pod;
   pod.id = "abcdef";

@@ -217,6 +217,60 @@ TEST_F(ContainerSpecTest, BadInputIsInvalidArgument) {
   expect_invalid("/gone");
 }
 
+// Audit L6: strings joined to cgroup paths must not leave the hierarchy.
+TEST_F(ContainerSpecTest, CgroupStringsThatEscapeAreInvalidArgument) {
+  pod_.spec.cgroup_parent = "/kubepods/../../etc";
+  auto s = Build();
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find("cgroup_parent"), std::string::npos)
+      << s.status();
+  pod_.spec.cgroup_parent = "/kubepods..x/pod.1";  // dots inside names: fine
+  EXPECT_TRUE(Build().ok());
+  auto* unified =
+      config_.mutable_linux()->mutable_resources()->mutable_unified();
+  for (const char* key : {"../../../release_agent", "a/b", "..", ""}) {
+    unified->clear();
+    (*unified)[key] = "1";
+    s = Build();
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << key;
+    EXPECT_NE(s.status().message().find("unified"), std::string::npos)
+        << s.status();
+  }
+}
+
+// Values the kernel refuses used to surface as INTERNAL from the cgroup
+// write; they are the caller's error, named by field.
+TEST_F(ContainerSpecTest, CpuValuesTheKernelRefusesAreInvalidArgument) {
+  auto* r = config_.mutable_linux()->mutable_resources();
+  auto expect_invalid = [&](const std::string& field) {
+    auto s = Build();
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_NE(s.status().message().find(field), std::string::npos)
+        << s.status();
+    r->Clear();
+  };
+  for (const char* bad : {"abc", "0-", "3-1", "1,,2", "-1", "0-99999999"}) {
+    r->set_cpuset_cpus(bad);
+    expect_invalid("cpuset_cpus");
+  }
+  r->set_cpuset_mems("0 1");
+  expect_invalid("cpuset_mems");
+  r->set_cpu_period(10);
+  expect_invalid("cpu_period");
+  r->set_cpu_period(2000000);
+  expect_invalid("cpu_period");
+  r->set_cpu_quota(5);
+  expect_invalid("cpu_quota");
+  r->set_cpu_shares(-2);
+  expect_invalid("cpu_shares");
+  r->set_cpuset_cpus("0-3,5,7-8");
+  r->set_cpuset_mems("0");
+  r->set_cpu_period(100000);
+  r->set_cpu_quota(-1);
+  r->set_cpu_shares(2);
+  EXPECT_TRUE(Build().ok()) << Build().status();
+}
+
 TEST_F(ContainerSpecTest, MissingInputs) {
   ContainerSpecInput in = Input();
   in.config = nullptr;

@@ -54,12 +54,12 @@ TEST_F(NamespacesTest, PidNamespaceModes) {
 }
 
 TEST_F(NamespacesTest, CgroupsPath) {
-  EXPECT_EQ(ContainerCgroupsPath(pod_, "c1"), "/crisp/c1");
+  EXPECT_EQ(*ContainerCgroupsPath(pod_, "c1"), "/crisp/c1");
   pod_.spec.cgroup_parent = "/kubepods/burstable/pod-u1/";
-  EXPECT_EQ(ContainerCgroupsPath(pod_, "c1"),
+  EXPECT_EQ(*ContainerCgroupsPath(pod_, "c1"),
             "/kubepods/burstable/pod-u1/crisp-c1");
   pod_.spec.cgroup_parent = "kubepods";
-  EXPECT_EQ(ContainerCgroupsPath(pod_, "c1"), "/kubepods/crisp-c1");
+  EXPECT_EQ(*ContainerCgroupsPath(pod_, "c1"), "/kubepods/crisp-c1");
   EXPECT_EQ(Build()->linux->cgroups_path, "/kubepods/crisp-c1");
 }
 

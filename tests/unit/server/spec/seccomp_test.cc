@@ -2,8 +2,13 @@
 #include "server/spec/seccomp.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "server/spec/seccomp_default.h"
 #include "spec_fixture.h"
@@ -92,6 +97,37 @@ TEST_F(SeccompTest, Localhost) {
   EXPECT_EQ(Build().status().code(), absl::StatusCode::kInvalidArgument);
   Profile(v1::SecurityProfile::RuntimeDefault, dir_ + "/p.json");
   EXPECT_EQ(Build().status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// A Localhost profile that is a FIFO blocked CreateContainer until a
+// writer came (here: after 3 s), and /dev/zero would fill memory; only a
+// regular file of sane size is read, at once.
+TEST_F(SeccompTest, LocalhostProfileMustBeASmallRegularFile) {
+  std::string fifo = dir_ + "/fifo.json";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    int fd = open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd >= 0) close(fd);
+  });
+  auto start = std::chrono::steady_clock::now();
+  Profile(v1::SecurityProfile::Localhost, fifo);
+  auto p = Build();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(p.status().message().find("regular file"), std::string::npos)
+      << p.status();
+  writer.join();
+  Profile(v1::SecurityProfile::Localhost, "/dev/zero");
+  EXPECT_EQ(Build().status().code(), absl::StatusCode::kInvalidArgument);
+  std::string big = dir_ + "/big.json";
+  Write("big.json", "{}");
+  ASSERT_EQ(truncate(big.c_str(), 2 << 20), 0);  // 2 MiB of NULs
+  Profile(v1::SecurityProfile::Localhost, big);
+  auto too_big = Build();
+  EXPECT_EQ(too_big.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(too_big.status().message().find("larger than"), std::string::npos)
+      << too_big.status();
 }
 
 TEST(SeccompProfileTest, BadProfilesNameTheField) {
