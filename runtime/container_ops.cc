@@ -74,6 +74,8 @@ absl::Status Start(const std::string& state_dir) {
       return absl::FailedPreconditionError(
           absl::StrCat("container ", s.id, " init exited before start"));
     }
+    // Released by an earlier start that died before unlinking the fifo.
+    if (state::StatusOf(state_dir, s) == "running") break;
     if (absl::Now() > deadline) {
       return absl::DeadlineExceededError(absl::StrCat(
           "container ", s.id, ": its init did not reach the exec fifo in ",

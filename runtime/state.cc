@@ -1,5 +1,6 @@
 #include "runtime/state.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
@@ -57,10 +58,29 @@ bool ProcessExited(pid_t pid) {
          (*stat)[paren + 2] == 'Z' || (*stat)[paren + 2] == 'X';
 }
 
+// Until its execve the init holds the exec fifo (O_PATH, close-on-exec):
+// that, not the fifo's name, says it has not started. A start interrupted
+// between releasing the init and unlinking the fifo leaves the name behind
+// for a container that runs.
+bool InitHoldsFifo(const std::string& dir, const State& s) {
+  struct stat fifo;
+  if (stat(FifoPath(dir).c_str(), &fifo) != 0) return false;
+  std::string fds = absl::StrCat("/proc/", s.init.pid, "/fd");
+  auto names = ListDir(fds);
+  if (!names.ok()) return true;  // cannot tell: keep what the name says
+  for (const std::string& name : *names) {
+    struct stat st;
+    if (stat((fds + "/" + name).c_str(), &st) == 0 &&
+        st.st_dev == fifo.st_dev && st.st_ino == fifo.st_ino) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string StatusOf(const std::string& dir, const State& s) {
   if (!ProcessAlive(s.init) || ProcessExited(s.init.pid)) return "stopped";
-  if (access(FifoPath(dir).c_str(), F_OK) == 0) return "created";
-  return "running";
+  return InitHoldsFifo(dir, s) ? "created" : "running";
 }
 
 nlohmann::json OciState(const std::string& dir, const State& s) {

@@ -74,6 +74,11 @@ absl::Status ContainerManager::Recover() {
       RETURN_IF_ERROR(store_.Delete(c.id));
       continue;
     }
+    if (c.started_unix_nanos == 0 && RuntimeRunning(c)) {
+      LOG(INFO) << "container " << c.id << ": finishing an interrupted start";
+      c.started_unix_nanos = NowUnixNanos();
+      RETURN_IF_ERROR(store_.Put(c));
+    }
     RETURN_IF_ERROR(ids_.Add(c.id));
     absl::MutexLock l(&mu_);
     containers_[c.id] = std::move(c);
@@ -187,12 +192,17 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
   sandbox::LockTable::Guard lock(&locks_, id);
   ASSIGN_OR_RETURN(Container c, Get(id));
-  if (StatusOf(c).state != ContainerState::kCreated) {
+  ContainerState state = StatusOf(c).state;
+  // A start that died after the runtime released the init: finish it, so
+  // kubelet's retry succeeds instead of failing on a running container.
+  bool interrupted =
+      state == ContainerState::kRunning && c.started_unix_nanos == 0;
+  if (state != ContainerState::kCreated && !interrupted) {
     return absl::FailedPreconditionError(
         absl::StrCat("container ", id, " is not in the created state"));
   }
   c.started_unix_nanos = NowUnixNanos();
-  RETURN_IF_ERROR(runtime::Start(c.RuntimeStateDir()));
+  if (!interrupted) RETURN_IF_ERROR(runtime::Start(c.RuntimeStateDir()));
   return Save(c);
 }
 

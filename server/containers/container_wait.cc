@@ -6,6 +6,7 @@
 #include "absl/time/clock.h"
 #include "runtime/monitor/client.h"
 #include "runtime/monitor/exit_status.h"
+#include "runtime/state.h"
 
 namespace crisp::server::containers {
 
@@ -20,6 +21,12 @@ bool WaitForExit(const std::string& dir, absl::Duration timeout) {
     absl::SleepFor(pause);
     pause = std::min(pause * 2, absl::Milliseconds(20));
   }
+}
+
+bool RuntimeRunning(const Container& c) {
+  auto state = runtime::state::Load(c.RuntimeStateDir());
+  return state.ok() &&
+         runtime::state::StatusOf(c.RuntimeStateDir(), *state) == "running";
 }
 
 ContainerStatus ReadStatus(const Container& c) {
@@ -37,8 +44,9 @@ ContainerStatus ReadStatus(const Container& c) {
     return s;
   }
   if (runtime::monitor::FindMonitor(c.dir).ok()) {
-    s.state = c.started_unix_nanos > 0 ? ContainerState::kRunning
-                                       : ContainerState::kCreated;
+    s.state = c.started_unix_nanos > 0 || RuntimeRunning(c)
+                  ? ContainerState::kRunning
+                  : ContainerState::kCreated;
     return s;
   }
   s.state = ContainerState::kExited;

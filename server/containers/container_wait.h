@@ -12,9 +12,16 @@ namespace crisp::server::containers {
 // removed), false after `timeout`.
 bool WaitForExit(const std::string& dir, absl::Duration timeout);
 
+// True when the runtime has released the container's init (it no longer
+// waits at its exec fifo), whatever the store says: a crash between the
+// runtime's start and the store's update leaves a running container whose
+// row says created (review M4).
+bool RuntimeRunning(const Container& c);
+
 // The live status: the monitor's exit record when there is one; else
-// created or running while the monitor lives; else exited with an unknown
-// code (the monitor died, or the node rebooted and /run is empty).
+// created or running (by the store, or by the runtime) while the monitor
+// lives; else exited with an unknown code (the monitor died, or the node
+// rebooted and /run is empty).
 ContainerStatus ReadStatus(const Container& c);
 
 }  // namespace crisp::server::containers

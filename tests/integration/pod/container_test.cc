@@ -429,5 +429,31 @@ TEST_F(ContainerTest, AShorterStopEscalatesAStopInProgress) {
   EXPECT_TRUE(slow.ok()) << slow.error_message();
 }
 
+// crispd killed between the runtime's start and the store's update (review
+// M4): the runtime has released the init, the row still says created. The
+// container must read as running, and kubelet's retried StartContainer
+// must succeed instead of failing or waiting at a fifo nobody writes.
+TEST_F(ContainerTest, AStartInterruptedAfterTheRuntimeReleasedTheInitRuns) {
+  v1::PodSandboxConfig pc = PodConfig("interrupted");
+  std::string pod = MustRun(pc);
+  std::string id = Create(pod, pc, "c", "exec sleep 1000");
+  ASSERT_EQ(StatusC(id).state(), v1::CONTAINER_CREATED);
+  // What the interrupted StartContainer had done: the runtime's start.
+  std::string crispd = CrispdBinary();
+  std::string runtime = crispd.substr(0, crispd.rfind('/')) + "/crisp-runtime";
+  std::string dir = crispd_.state() + "/containers/" + id;
+  ASSERT_EQ(Sh(absl::StrCat(runtime, " --root ", dir, " start state; echo $?")),
+            "0\n");
+  EXPECT_EQ(StatusC(id).state(), v1::CONTAINER_RUNNING);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(Start(id).ok()) << crispd_.Log();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  v1::ContainerStatus st = StatusC(id);
+  EXPECT_EQ(st.state(), v1::CONTAINER_RUNNING);
+  EXPECT_GT(st.started_at(), 0);
+  ASSERT_TRUE(StopC(id, 0).ok());
+  EXPECT_EQ(WaitExited(id).state(), v1::CONTAINER_EXITED);
+}
+
 }  // namespace
 }  // namespace crisp::testing
