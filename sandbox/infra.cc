@@ -5,12 +5,14 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -63,7 +65,37 @@ void KillAndWait(const ProcessId& infra) {
   }
 }
 
+// "NSpid:\t<ours>\t...\t1": the process is pid 1 of its innermost namespace.
+bool IsNamespaceInit(pid_t pid) {
+  auto status = ReadFile(absl::StrCat("/proc/", pid, "/status"));
+  if (!status.ok()) return false;
+  size_t at = status->find("\nNSpid:");
+  if (at == std::string::npos) return false;
+  size_t end = status->find('\n', at + 1);
+  absl::string_view line(status->data() + at, end - at);
+  return absl::EndsWith(line, "\t1") && line.find('\t') != line.rfind('\t');
+}
+
 }  // namespace
+
+ProcessId FindInfra(const std::string& pin_file) {
+  struct stat pin;
+  auto names = ListDir("/proc");
+  if (stat(pin_file.c_str(), &pin) != 0 || !names.ok()) return {};
+  for (const std::string& name : *names) {
+    pid_t pid = 0;
+    struct stat ns;
+    if (!absl::SimpleAtoi(name, &pid) ||
+        stat(absl::StrCat("/proc/", pid, "/ns/pid").c_str(), &ns) != 0 ||
+        ns.st_ino != pin.st_ino || ns.st_dev != pin.st_dev ||
+        !IsNamespaceInit(pid)) {
+      continue;
+    }
+    auto start = ProcessStartTime(pid);
+    if (start.ok()) return {pid, *start};
+  }
+  return {};
+}
 
 absl::StatusOr<ProcessId> StartInfra(const std::string& pause_path,
                                      const std::string& pin_file) {

@@ -15,6 +15,11 @@ namespace crisp::sandbox {
 [[nodiscard]] absl::StatusOr<ProcessId> StartInfra(
     const std::string& pause_path, const std::string& pin_file);
 
+// The init of the PID namespace pinned at `pin_file` (its pid 1), found
+// through /proc when no pid was recorded (a create killed before it could
+// save one); {0, 0} when there is none.
+ProcessId FindInfra(const std::string& pin_file);
+
 // Kills the infra (only if it is still that process) and unpins. Repeats
 // safely.
 [[nodiscard]] absl::Status StopInfra(const ProcessId& infra,

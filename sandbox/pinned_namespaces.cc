@@ -1,11 +1,13 @@
 #include "sandbox/pinned_namespaces.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -152,9 +154,9 @@ absl::StatusOr<ChildPlan> MakePlan(const PinRequest& r) {
                                         {r.uts, {"uts", CLONE_NEWUTS, ""}}};
   for (const auto& [wanted, pin] : kinds) {
     if (!wanted) continue;
-    std::string dir = absl::StrCat(r.dir, "/", pin.kind);
-    RETURN_IF_ERROR(MakeDirs(dir, 0711));
-    plan.pins.push_back({pin.kind, pin.flag, absl::StrCat(dir, "/", r.pod_id)});
+    RETURN_IF_ERROR(MakeDirs(absl::StrCat(r.dir, "/", pin.kind), 0711));
+    plan.pins.push_back(
+        {pin.kind, pin.flag, PinPath(r.dir, pin.kind, r.pod_id)});
     plan.flags |= pin.flag;
   }
   if (r.uts && !r.hostname.empty()) {
@@ -200,6 +202,28 @@ absl::StatusOr<PinnedNamespaces> PinNamespaces(const PinRequest& request) {
                     absl::StrCat("pod ", request.pod_id, " namespaces"));
   }
   return pinned;
+}
+
+std::string PinPath(const std::string& dir, const std::string& kind,
+                    const std::string& pod_id) {
+  return absl::StrCat(dir, "/", kind, "/", pod_id);
+}
+
+PinnedNamespaces ExistingPins(const std::string& dir,
+                              const std::string& pod_id) {
+  PinnedNamespaces p;
+  for (auto [kind, path] :
+       {std::pair{"net", &p.net}, std::pair{"ipc", &p.ipc},
+        std::pair{"uts", &p.uts}, std::pair{"pid", &p.pid}}) {
+    std::string file = PinPath(dir, kind, pod_id);
+    if (access(file.c_str(), F_OK) == 0) *path = file;
+  }
+  return p;
+}
+
+bool IsPinned(const std::string& path) {
+  struct statfs fs;
+  return statfs(path.c_str(), &fs) == 0 && fs.f_type == NSFS_MAGIC;
 }
 
 absl::Status UnpinNamespaceFile(const std::string& path) {

@@ -41,6 +41,21 @@ struct PinnedNamespaces {
 // it can be repeated after a crash.
 [[nodiscard]] absl::Status UnpinNamespaces(const PinnedNamespaces& pinned);
 
+// Where the namespace of `kind` ("net", "ipc", "uts", "pid") of pod
+// `pod_id` is pinned under `dir`: derived from the id alone, so recovery
+// finds what a crashed create left before it could record anything.
+std::string PinPath(const std::string& dir, const std::string& kind,
+                    const std::string& pod_id);
+
+// The pin files of `pod_id` under `dir` that exist (mounted or not).
+PinnedNamespaces ExistingPins(const std::string& dir,
+                              const std::string& pod_id);
+
+// True when `path` holds a namespace (a bind mount of an nsfs file), not
+// just the empty file a pin starts as or is left as by an interrupted
+// unpin.
+bool IsPinned(const std::string& path);
+
 // Unmounts and removes one pinned namespace file (missing: done).
 [[nodiscard]] absl::Status UnpinNamespaceFile(const std::string& path);
 

@@ -32,11 +32,12 @@ void Warn(const absl::Status& s, const Pod& pod, const char* what) {
 
 // After a reboot /run is empty: a ready pod whose network namespace is no
 // longer pinned cannot be ready.
+// A pin file that exists but holds no namespace (an unpin interrupted
+// between unmount and unlink) counts as lost.
 bool NamespacesPinned(const Pod& pod) {
-  struct stat st;
   for (const std::string* p :
        {&pod.namespaces.net, &pod.namespaces.ipc, &pod.namespaces.uts}) {
-    if (!p->empty() && stat(p->c_str(), &st) != 0) return false;
+    if (!p->empty() && !IsPinned(*p)) return false;
   }
   return pod.namespaces.pid.empty() ||
          (ProcessAlive(pod.infra) &&
@@ -61,10 +62,7 @@ absl::Status PodManager::Recover() {
   ASSIGN_OR_RETURN(std::vector<Pod> pods, store_.List());
   for (Pod& pod : pods) {
     if (pod.state == PodState::kCreating) {
-      LOG(INFO) << "pod " << pod.id << ": rolling back an unfinished create";
-      pod.network_attached = !pod.spec.host_network;
-      Warn(TearDown(pod), pod, "roll back");
-      (void)RemoveAll(pod.dir);
+      RollBackUnfinishedCreate(pod);
       RETURN_IF_ERROR(store_.Delete(pod.id));
       continue;
     }
@@ -77,6 +75,24 @@ absl::Status PodManager::Recover() {
     pods_[pod.id] = std::move(pod);
   }
   return absl::OkStatus();
+}
+
+// The row of a create killed half-way records nothing of what it made:
+// the pins are found by the pod's id, the pause process through its pinned
+// PID namespace, so the netns (and the veth in it, which still holds its
+// IP), the pins and crisp-pause go, not only the IPAM reservation (M3).
+void PodManager::RollBackUnfinishedCreate(Pod& pod) {
+  LOG(INFO) << "pod " << pod.id << ": rolling back an unfinished create";
+  PinnedNamespaces left = ExistingPins(options_.ns_dir, pod.id);
+  pod.namespaces = left;
+  if (!IsPinned(left.net)) pod.namespaces.net.clear();
+  if (!left.pid.empty() && pod.infra.pid <= 0) pod.infra = FindInfra(left.pid);
+  pod.network_attached = !pod.spec.host_network;
+  Warn(TearDown(pod), pod, "roll back");
+  // TearDown stops at a failing CNI DEL; the rest goes regardless.
+  if (!left.pid.empty()) Warn(StopInfra(pod.infra, left.pid), pod, "stop");
+  Warn(UnpinNamespaces(left), pod, "remove pins");
+  (void)RemoveAll(pod.dir);
 }
 
 absl::StatusOr<Pod> PodManager::Run(const PodSpec& spec) {
@@ -151,9 +167,8 @@ absl::Status PodManager::Save(const Pod& pod) {
 }
 
 absl::Status PodManager::StartInfraFor(Pod& pod) {
-  std::string dir = options_.ns_dir + "/pid";
-  RETURN_IF_ERROR(MakeDirs(dir, 0711));
-  std::string pin = absl::StrCat(dir, "/", pod.id);
+  RETURN_IF_ERROR(MakeDirs(options_.ns_dir + "/pid", 0711));
+  std::string pin = PinPath(options_.ns_dir, "pid", pod.id);
   ASSIGN_OR_RETURN(pod.infra, StartInfra(options_.pause_path, pin));
   pod.namespaces.pid = pin;
   return absl::OkStatus();

@@ -60,6 +60,7 @@ class PodManager {
   absl::Status Recover();
   absl::StatusOr<Pod> Create(const PodSpec& spec);
   absl::Status TearDown(Pod& pod);
+  void RollBackUnfinishedCreate(Pod& pod);
   absl::Status StartInfraFor(Pod& pod);
   NetworkAttachment AttachmentOf(const Pod& pod) const;
   absl::StatusOr<std::string> Resolve(const std::string& id_or_prefix);

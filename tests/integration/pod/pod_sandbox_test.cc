@@ -92,6 +92,47 @@ TEST_F(PodSandboxTest, SurvivesCrispdRestart) {
   ASSERT_TRUE(RemovePod(id).ok());
 }
 
+// crispd killed during RunPodSandbox after the namespaces, crisp-pause and
+// the CNI attachment exist but before the row records them (review M3):
+// the row is put back as it was then ("creating", nothing recorded). The
+// restart must remove the pins, the pause process and the network, not
+// only release the IP while the veth keeps it.
+TEST_F(PodSandboxTest, RestartRollsBackACreateKilledBeforeItRecordedAnything) {
+  std::string id = MustRun(Config("halfway"));
+  ASSERT_FALSE(id.empty());
+  std::string netns = Netns(id);
+  ASSERT_FALSE(netns.empty());
+  ASSERT_TRUE(crispd_.Stop(SIGKILL, std::chrono::seconds(5)).has_value());
+  std::string infra = Sh(absl::StrCat(
+      "python3 -c \"import json,sqlite3,sys\n"
+      "db=sqlite3.connect(sys.argv[1]); pod_id=sys.argv[2]\n"
+      "p=json.loads(db.execute('SELECT pod FROM pods WHERE id=?',"
+      "(pod_id,)).fetchone()[0])\n"
+      "print(p['infraPid'], end='')\n"
+      "p.update(state='creating', netns='', ipcns='', utsns='', pidns='',"
+      " infraPid=0, infraStartTime=0, ips=[], networkAttached=False)\n"
+      "db.execute('UPDATE pods SET pod=? WHERE id=?', (json.dumps(p), "
+      "pod_id))\n"
+      "db.commit()\" ",
+      crispd_.root(), "/crisp.db ", id));
+  ASSERT_NE(infra, "") << "no pod row";
+  ASSERT_EQ(crispd_.Start(), "");
+  EXPECT_TRUE(List({}).empty());
+  EXPECT_EQ(
+      Sh(absl::StrCat("ls ", crispd_.state(), "/ns/*/", id, " 2>/dev/null")),
+      "");
+  EXPECT_EQ(Sh(absl::StrCat("grep -c ", id, " /proc/self/mountinfo")), "0\n");
+  if (infra != "0") {
+    // Gone or a zombie nobody reaps here: either way not running.
+    EXPECT_THAT(Sh("awk '{print $3}' /proc/" + infra + "/stat 2>/dev/null"),
+                ::testing::AnyOf("", "Z\n"))
+        << "crisp-pause " << infra << " still runs";
+  }
+  EXPECT_EQ(Sh("ls " + crispd_.dir() + "/ipam/crisp-test | grep -c " +
+               subnet_prefix_),
+            "0\n");
+}
+
 TEST_F(PodSandboxTest, HostNetworkPodHasNoPodIp) {
   v1::PodSandboxConfig c = Config("host");
   c.mutable_linux()
