@@ -28,16 +28,24 @@ void AttachHub::SetStdinPty(int master) {
 
 void AttachHub::Broadcast(FrameType type, absl::string_view data) {
   std::string frame = EncodeFrame(type, data);
-  for (size_t i = clients_.size(); i-- > 0;) {
-    FdWriter& out = clients_[i]->out;
+  for (const auto& c : clients_) {
+    if (c->gone) continue;
     // Queued whole or not at all: a client never gets part of a frame
     // followed by another frame.
-    bool fits = out.buffered() + frame.size() <= kMaxClientQueue;
-    if (fits && out.Write(frame)) continue;
-    LOG_IF(WARNING, !fits) << "attach client too slow (" << out.buffered()
+    bool fits = c->out.buffered() + frame.size() <= kMaxClientQueue;
+    if (fits && c->out.Write(frame)) continue;
+    LOG_IF(WARNING, !fits) << "attach client too slow (" << c->out.buffered()
                            << " bytes queued): disconnecting it";
-    clients_.erase(clients_.begin() + static_cast<long>(i));
+    Disconnect(*c);
   }
+}
+
+// Hangs up at once (the client reads what it has, then EOF); the entry
+// stays until HandlePoll, whose fds still count it.
+void AttachHub::Disconnect(Client& c) {
+  shutdown(c.fd.get(), SHUT_RDWR);
+  c.out = FdWriter();
+  c.gone = true;
 }
 
 void AttachHub::AddPollFds(std::vector<pollfd>& fds) const {
@@ -48,22 +56,27 @@ void AttachHub::AddPollFds(std::vector<pollfd>& fds) const {
   short in = stdin_.buffered() >= kMaxStdinBuffer ? 0 : POLLIN;
   for (const auto& c : clients_) {
     short out = c->out.pending() ? POLLOUT : 0;
-    fds.push_back({c->fd.get(), static_cast<short>(in | out), 0});
+    fds.push_back(
+        {c->gone ? -1 : c->fd.get(), static_cast<short>(in | out), 0});
   }
 }
 
+// `fds` are AddPollFds' entries: the clients are still in the same order
+// (Broadcast in between only marks them gone).
 void AttachHub::HandlePoll(const pollfd* fds) {
   if (fds[1].revents) FlushStdin();
-  for (size_t i = clients_.size(); i-- > 0;) {
-    short ev = fds[kPollFds + i].revents;
+  for (size_t i = 0; i < clients_.size(); ++i) {
     Client& c = *clients_[i];
+    short ev = fds[kPollFds + i].revents;
+    if (c.gone || !ev) continue;
     bool ok = !(ev & POLLERR);
     if (ok && (ev & POLLOUT)) ok = c.out.Flush();
     if (ok && (ev & POLLIN)) ok = Read(c);
     // POLLHUP without POLLIN: both directions are shut, nothing to read.
     if (ok && (ev & POLLHUP) && !(ev & POLLIN)) ok = false;
-    if (!ok) clients_.erase(clients_.begin() + static_cast<long>(i));
+    if (!ok) c.gone = true;
   }
+  std::erase_if(clients_, [](const auto& c) { return c->gone; });
   if (fds[0].revents) Accept();
 }
 
@@ -72,7 +85,9 @@ void AttachHub::FlushFor(absl::Duration timeout) {
   for (;;) {
     std::vector<pollfd> fds;
     for (const auto& c : clients_) {
-      if (c->out.pending()) fds.push_back({c->fd.get(), POLLOUT, 0});
+      if (!c->gone && c->out.pending()) {
+        fds.push_back({c->fd.get(), POLLOUT, 0});
+      }
     }
     int64_t ms = absl::ToInt64Milliseconds(deadline - absl::Now());
     if (fds.empty() || ms <= 0) return;
@@ -81,7 +96,7 @@ void AttachHub::FlushFor(absl::Duration timeout) {
       return;
     }
     for (const auto& c : clients_) {
-      if (c->out.pending()) (void)c->out.Flush();  // a failed one is empty
+      if (!c->gone && c->out.pending()) (void)c->out.Flush();  // failed: empty
     }
   }
 }

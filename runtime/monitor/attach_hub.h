@@ -50,6 +50,7 @@ class AttachHub {
   void HandlePoll(const pollfd* fds);
   // Writes queued output for at most `timeout` (the last frames at exit).
   void FlushFor(absl::Duration timeout);
+  // Clients, counting those disconnected since the last HandlePoll.
   size_t clients() const { return clients_.size(); }
 
   static constexpr size_t kPollFds = 2;  // the listener, stdin
@@ -59,7 +60,9 @@ class AttachHub {
     UniqueFd fd;
     FrameReader reader;
     FdWriter out;
+    bool gone = false;  // hung up, or disconnected: removed in HandlePoll
   };
+  void Disconnect(Client& c);
   void Accept();
   bool Read(Client& c);
   void Handle(const Frame& f);

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <functional>
 #include <thread>
 
 #include "common/files.h"
@@ -29,11 +30,13 @@ class AttachHubTest : public ::testing::Test {
   }
   void TearDown() override { (void)RemoveAll(dir_); }
 
-  // One turn of the monitor's loop, over the hub's fds alone.
-  void Step(int timeout_ms) {
+  // One turn of the monitor's loop, over the hub's fds alone; `output`
+  // runs where the monitor pumps the container's output (after the poll).
+  void Step(int timeout_ms, const std::function<void()>& output = nullptr) {
     std::vector<pollfd> fds;
     hub_.AddPollFds(fds);
     (void)poll(fds.data(), fds.size(), timeout_ms);
+    if (output) output();
     hub_.HandlePoll(fds.data());
   }
   UniqueFd Connect() {
@@ -84,8 +87,7 @@ TEST_F(AttachHubTest, SlowClientIsDisconnectedAfterWholeFramesOnly) {
   std::string sent, fast_wire;
   for (int i = 0; i < 256; ++i) {  // 8 MiB, in PumpOutput's 32 KiB reads
     sent += Chunk(i, 32 * 1024);
-    hub_.Broadcast(FrameType::kStdout, Chunk(i, 32 * 1024));
-    Step(0);
+    Step(0, [&] { hub_.Broadcast(FrameType::kStdout, Chunk(i, 32 * 1024)); });
     ReadAvailable(fast.get(), &fast_wire);
   }
   EXPECT_EQ(hub_.clients(), 1u) << "the client that never reads is let go";
