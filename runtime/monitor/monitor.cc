@@ -9,9 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/files.h"
 #include "common/status.h"
 #include "runtime/console.h"
@@ -65,22 +63,36 @@ absl::Status Monitor::Create() {
   for (int fd : req.stdio) close(fd);  // the init holds its ends now
   if (!created.ok()) return created.status();
   created_ = std::move(*created);
-  if (created_.pty_master) stdout_r_ = std::move(created_.pty_master);
+  terminal_ = static_cast<bool>(created_.pty_master);
+  if (terminal_) stdout_r_ = std::move(created_.pty_master);
   for (int fd : {stdout_r_.get(), stderr_r_.get(), stdin_w_.get()}) {
     if (fd >= 0) SetNonBlocking(fd);
   }
   started_at_ = NowUnixNanos();
-  ASSIGN_OR_RETURN(listen_, Listen(o_.dir + "/attach.sock"));
+  RETURN_IF_ERROR(ServeAttach());
   return WriteFileAtomic(
       o_.dir + "/monitor.pid",
       absl::StrCat(getpid(), " ", *ProcessStartTime(getpid())));
 }
 
-void Monitor::Broadcast(FrameType type, absl::string_view data) {
-  std::string frame = EncodeFrame(type, data);
-  for (Client& c : clients_) {
-    (void)!send(c.fd.get(), frame.data(), frame.size(), MSG_NOSIGNAL);
+// Opens attach.sock; stdin from clients goes to the pipe, or to the pty
+// master that also carries a terminal's output.
+absl::Status Monitor::ServeAttach() {
+  ASSIGN_OR_RETURN(UniqueFd listen, Listen(o_.dir + "/attach.sock"));
+  AttachHooks hooks;
+  hooks.reopen_log = [this] { (void)log_.Open(); };
+  if (terminal_) {
+    hooks.resize = [this](unsigned rows, unsigned cols) {
+      (void)console::SetSize(stdout_r_.get(), rows, cols);
+    };
   }
+  attach_.Init(std::move(listen), std::move(hooks));
+  if (terminal_) {
+    attach_.SetStdinPty(stdout_r_.get());
+  } else if (stdin_w_) {
+    attach_.SetStdinPipe(std::move(stdin_w_));
+  }
+  return absl::OkStatus();
 }
 
 // Reads what is there; false at EOF or error.
@@ -92,47 +104,9 @@ bool Monitor::PumpOutput(int fd, bool is_stderr) {
     if (n < 0 && errno == EAGAIN) return true;
     if (n <= 0) return false;  // EOF; EIO on a pty whose slave closed
     log_.Write(is_stderr, absl::string_view(buf, n));
-    Broadcast(is_stderr ? FrameType::kStderr : FrameType::kStdout,
-              absl::string_view(buf, n));
+    attach_.Broadcast(is_stderr ? FrameType::kStderr : FrameType::kStdout,
+                      absl::string_view(buf, n));
   }
-}
-
-void Monitor::Accept() {
-  int fd =
-      accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-  if (fd >= 0) clients_.push_back({UniqueFd(fd), FrameReader()});
-}
-
-// Handles a client's frames; false when it hung up.
-bool Monitor::ServeClient(Client& c) {
-  char buf[4096];
-  ssize_t n = read(c.fd.get(), buf, sizeof(buf));
-  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
-  if (n <= 0) return false;
-  c.reader.Append(absl::string_view(buf, n));
-  auto frames = c.reader.Take();
-  if (!frames.ok()) return false;
-  bool terminal = !stderr_r_;  // the pty master carries stdin and output
-  for (const Frame& f : *frames) {
-    if (f.type == FrameType::kStdin) {
-      int target = terminal ? stdout_r_.get() : stdin_w_.get();
-      if (target >= 0) {
-        (void)!write(target, f.payload.data(), f.payload.size());
-      }
-    } else if (f.type == FrameType::kCloseStdin) {
-      stdin_w_.Reset();
-    } else if (f.type == FrameType::kResize && terminal) {
-      std::vector<std::string> rc = absl::StrSplit(f.payload, ' ');
-      unsigned rows = 0, cols = 0;
-      if (rc.size() == 2 && absl::SimpleAtoi(rc[0], &rows) &&
-          absl::SimpleAtoi(rc[1], &cols)) {
-        (void)console::SetSize(stdout_r_.get(), rows, cols);
-      }
-    } else if (f.type == FrameType::kReopenLog) {
-      (void)log_.Open();
-    }
-  }
-  return true;
 }
 
 }  // namespace crisp::runtime::monitor

@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "common/unique_fd.h"
 #include "runtime/container.h"
-#include "runtime/monitor/attach.h"
+#include "runtime/monitor/attach_hub.h"
 #include "runtime/monitor/cri_log.h"
 
 namespace crisp::runtime::monitor {
@@ -41,16 +41,10 @@ class Monitor {
   [[nodiscard]] absl::Status Run();
 
  private:
-  struct Client {
-    UniqueFd fd;
-    FrameReader reader;
-  };
   [[nodiscard]] absl::Status OpenStdio(CreateRequest& req);
   [[nodiscard]] absl::Status BlockSignalsEarly();
   bool PumpOutput(int fd, bool is_stderr);
-  void Broadcast(FrameType type, absl::string_view data);
-  void Accept();
-  bool ServeClient(Client& c);
+  [[nodiscard]] absl::Status ServeAttach();
   void Drain();
   [[nodiscard]] absl::Status Finish(int wait_status);
 
@@ -58,8 +52,9 @@ class Monitor {
   CriLog log_;
   Created created_;
   UniqueFd stdin_w_, stdout_r_, stderr_r_;  // or stdout_r_ = pty master
-  UniqueFd listen_, signals_;
-  std::vector<Client> clients_;
+  UniqueFd signals_;
+  AttachHub attach_;
+  bool terminal_ = false;
   int64_t started_at_ = 0;
 };
 

@@ -58,7 +58,10 @@ absl::Status Monitor::Finish(int wait_status) {
   auto stats = runtime::ReadStats(o_.dir + "/state");
   s.oom_killed = stats.ok() && stats->oom_kills > 0;
   RETURN_IF_ERROR(WriteExitStatus(o_.dir, s));
-  Broadcast(FrameType::kExit, absl::StrCat(s.exit_code));
+  attach_.Broadcast(FrameType::kExit, absl::StrCat(s.exit_code));
+  // Attached clients (crispd) learn the exit from this frame: give slow
+  // ones a moment to take what is queued.
+  attach_.FlushFor(absl::Seconds(1));
   unlink((o_.dir + "/attach.sock").c_str());
   return absl::OkStatus();
 }
@@ -81,25 +84,20 @@ absl::Status Monitor::Run() {
       check = false;
     }
     std::vector<pollfd> fds = {{signals_.get(), POLLIN, 0},
-                               {listen_.get(), POLLIN, 0},
                                {stdout_r_.get(), POLLIN, 0},
                                {stderr_r_.get(), POLLIN, 0}};
-    for (Client& c : clients_) fds.push_back({c.fd.get(), POLLIN, 0});
+    attach_.AddPollFds(fds);  // from fds[3] on
     if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
       return LastErrno("poll");
     }
-    if (fds[2].revents && !PumpOutput(stdout_r_.get(), false)) {
+    if (fds[1].revents && !PumpOutput(stdout_r_.get(), false)) {
+      if (terminal_) attach_.SetStdinPty(-1);  // the pty master is closing
       stdout_r_.Reset();
     }
-    if (fds[3].revents && !PumpOutput(stderr_r_.get(), true)) {
+    if (fds[2].revents && !PumpOutput(stderr_r_.get(), true)) {
       stderr_r_.Reset();
     }
-    for (size_t i = fds.size() - 4; i-- > 0;) {  // the polled clients
-      if (fds[4 + i].revents && !ServeClient(clients_[i])) {
-        clients_.erase(clients_.begin() + static_cast<long>(i));
-      }
-    }
-    if (fds[1].revents) Accept();
+    attach_.HandlePoll(&fds[3]);
     if (!fds[0].revents) continue;
     signalfd_siginfo si;
     while (read(signals_.get(), &si, sizeof(si)) == sizeof(si)) {

@@ -1,34 +1,14 @@
-// Writes to a non-blocking fd (a process's stdin, a pty, the monitor's
-// attach socket, a forwarded TCP connection) without ever blocking the
-// session thread: what the fd does not take now is kept until it is
-// writable again (the session watches POLLOUT while pending()).
+// The streaming sessions' non-blocking writer (common/fd_writer.h) and how
+// much of it a session lets pile up.
 #pragma once
 
-#include <string>
+#include <cstddef>
 
-#include "absl/strings/string_view.h"
+#include "common/fd_writer.h"
 
 namespace crisp::server::streaming {
 
-class FdWriter {
- public:
-  explicit FdWriter(int fd = -1) : fd_(fd) {}
-  void set_fd(int fd) { fd_ = fd; }
-
-  // Queues `data` and writes what fits (nothing before set_fd); false once
-  // a write failed.
-  bool Write(absl::string_view data);
-  // Writes more of the queue (on POLLOUT); false once a write failed.
-  bool Flush();
-  bool pending() const { return !buffer_.empty(); }
-  size_t buffered() const { return buffer_.size(); }
-  bool failed() const { return failed_; }
-
- private:
-  int fd_;
-  std::string buffer_;
-  bool failed_ = false;
-};
+using ::crisp::FdWriter;
 
 // Above this much queued for a backend, the session stops reading the
 // client (TCP pushes back) until the backend catches up.

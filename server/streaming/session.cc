@@ -16,7 +16,9 @@
 namespace crisp::server::streaming {
 namespace {
 
-constexpr absl::Duration kRequestTimeout = absl::Seconds(30);
+// A client sends its request head at once: one that does not, holds a
+// connection slot (and a thread) for nothing.
+constexpr absl::Duration kRequestTimeout = absl::Seconds(10);
 
 // The request the path's token stands for, if the path's kind matches.
 std::optional<StreamRequest> Lookup(const std::string& path,

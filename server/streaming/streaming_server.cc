@@ -8,9 +8,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <system_error>
+
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "glog/logging.h"
+#include "server/streaming/http_upgrade.h"
 #include "server/streaming/session.h"
 
 namespace crisp::server::streaming {
@@ -88,26 +92,68 @@ absl::StatusOr<std::string> StreamingServer::UrlFor(StreamRequest request) {
   return absl::StrCat(base_url(), "/", kind, "/", token);
 }
 
+namespace {
+
+// Out of descriptors or memory, accept4 keeps failing while the socket
+// stays readable: waiting this long (or for the stop) instead of spinning
+// lets connections end and free what is short.
+constexpr int kAcceptBackoffMs = 100;
+
+bool IsResourceShortage(int err) {
+  return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}
+
+}  // namespace
+
 void StreamingServer::AcceptLoop() {
+  bool backoff = false;
   for (;;) {
-    pollfd fds[2] = {{listen_.get(), POLLIN, 0}, {wake_.get(), POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0 && errno != EINTR) break;
-    if (fds[1].revents) break;
-    if (!fds[0].revents) continue;
+    pollfd fds[2] = {{wake_.get(), POLLIN, 0}, {listen_.get(), POLLIN, 0}};
+    int ready = poll(fds, backoff ? 1 : 2, backoff ? kAcceptBackoffMs : -1);
+    if (ready < 0 && errno != EINTR) break;
+    if (fds[0].revents) break;
+    backoff = false;
+    if (!fds[1].revents) continue;
     UniqueFd conn(accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    if (!conn) continue;
-    absl::MutexLock lock(&mu_);
-    if (stopping_) break;
-    // A duplicate to shut down at stop: the session closes its own, and
-    // the number could be reused while this one stays ours.
-    int tracked = fcntl(conn.get(), F_DUPFD_CLOEXEC, 0);
-    if (tracked < 0) continue;
-    ++threads_;
-    connections_.insert(tracked);
-    std::thread([this, fd = conn.Release(), tracked] {
-      Serve(UniqueFd(fd), tracked);
-    }).detach();
+    if (!conn) {
+      backoff = IsResourceShortage(errno);
+      LOG_IF(WARNING, backoff)
+          << "streaming server: accept: " << strerror(errno) << "; backing off";
+      continue;
+    }
+    if (!Admit(std::move(conn))) break;
   }
+}
+
+// Starts a thread for `conn`, or answers 503 when the cap is reached or no
+// thread can be made; false once the server is stopping.
+bool StreamingServer::Admit(UniqueFd conn) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return false;
+  if (static_cast<int>(connections_.size()) >= options_.max_connections) {
+    VLOG(1) << "streaming server: " << connections_.size()
+            << " connections, refusing one more";
+    WriteHttpError(conn.get(), 503, "too many streaming connections");
+    return true;
+  }
+  // A duplicate to shut down at stop: the session closes its own, and
+  // the number could be reused while this one stays ours.
+  UniqueFd tracked(fcntl(conn.get(), F_DUPFD_CLOEXEC, 0));
+  if (!tracked) return true;
+  int fd = conn.get(), t = tracked.get();
+  try {
+    std::thread([this, fd, t] { Serve(UniqueFd(fd), t); }).detach();
+  } catch (const std::system_error& e) {
+    // Out of threads: this client is refused, crispd keeps serving.
+    LOG(WARNING) << "streaming server: no thread for a connection: "
+                 << e.what();
+    WriteHttpError(conn.get(), 503, "streaming server out of threads");
+    return true;
+  }
+  (void)conn.Release();
+  connections_.insert(tracked.Release());
+  ++threads_;
+  return true;
 }
 
 void StreamingServer::Serve(UniqueFd socket, int tracked) {

@@ -3,7 +3,8 @@
 // (http://<address>:<port>/{exec,attach,portforward}/<token>), and a client
 // that connects there upgrades to SPDY/3.1 and gets its session. One
 // thread accepts; each connection gets a thread of its own that serves it
-// to the end (a session polls all of its fds in that one thread).
+// to the end (a session polls all of its fds in that one thread), up to
+// max_connections at once: more are answered 503 without a thread.
 #pragma once
 
 #include <atomic>
@@ -20,11 +21,16 @@
 
 namespace crisp::server::streaming {
 
+// Connections served at once (each has a thread); one more is answered
+// 503 and closed, so idle sockets cannot exhaust crispd's threads.
+inline constexpr int kDefaultMaxConnections = 256;
+
 struct StreamingServerOptions {
   std::string address = "127.0.0.1";  // an IPv4 or IPv6 literal
   int port = 0;                       // 0: an ephemeral port
   Backends backends;
   TokenCacheOptions tokens;
+  int max_connections = kDefaultMaxConnections;
 };
 
 class StreamingServer {
@@ -47,6 +53,7 @@ class StreamingServer {
       : options_(std::move(options)), tokens_(options_.tokens) {}
   [[nodiscard]] absl::Status Listen();
   void AcceptLoop();
+  bool Admit(UniqueFd conn);
   void Serve(UniqueFd socket, int tracked);
 
   StreamingServerOptions options_;

@@ -178,6 +178,48 @@ TEST_F(MonitorTest, HeldUntilStartThenAttachSeesOutputAndStdin) {
   EXPECT_TRUE(WaitExit(dir).ok());
 }
 
+// M10: more stdin than a pipe holds, sent while the container is not yet
+// reading, all reaches it (the monitor buffers and pushes back instead of
+// dropping), and kCloseStdin gives it EOF only after the last byte.
+TEST_F(MonitorTest, AttachStdinBeyondThePipeBufferAllArrives) {
+  std::string dir = StartMonitor(
+      Id("stdin"), BaseSpec({"sh", "-c", "sleep 0.5; wc -c"}), {"--stdin"});
+  auto conn = monitor::ConnectAttach(dir);
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  ASSERT_TRUE(runtime::Start(dir + "/state").ok());
+  std::thread writer([fd = conn->get()] {
+    std::string wire;
+    for (int i = 0; i < 20; ++i) {  // 320 KiB: five pipe buffers
+      wire += monitor::EncodeFrame(monitor::FrameType::kStdin,
+                                   std::string(16 * 1024, 'x'));
+    }
+    wire += monitor::EncodeFrame(monitor::FrameType::kCloseStdin, "");
+    for (size_t off = 0; off < wire.size();) {
+      ssize_t n = write(fd, wire.data() + off, wire.size() - off);
+      if (n <= 0) return;
+      off += static_cast<size_t>(n);
+    }
+  });
+  monitor::FrameReader reader;
+  std::string out;
+  bool exited = false;
+  char buf[4096];
+  while (!exited) {
+    ssize_t n = read(conn->get(), buf, sizeof(buf));
+    if (n <= 0) break;
+    reader.Append(absl::string_view(buf, n));
+    auto frames = reader.Take();
+    ASSERT_TRUE(frames.ok());
+    for (const auto& f : *frames) {
+      if (f.type == monitor::FrameType::kStdout) out += f.payload;
+      if (f.type == monitor::FrameType::kExit) exited = true;
+    }
+  }
+  writer.join();
+  EXPECT_THAT(out, MatchesRegex(" *327680\n")) << out;
+  EXPECT_TRUE(exited);
+}
+
 TEST_F(MonitorTest, TerminalResizeThroughAttachReachesThePty) {
   spec::Spec s = BaseSpec({"sh", "-c", "sleep 0.3; stty size; sleep 0.2"});
   s.process->terminal = true;

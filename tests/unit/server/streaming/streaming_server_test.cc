@@ -54,10 +54,36 @@ class EchoServer {
   std::thread thread_;
 };
 
+// A TCP connection to 127.0.0.1:`port` that sends nothing; reads give up
+// after 5 s (so a server that never answers fails the test, not hangs it).
+UniqueFd IdleConnection(int port) {
+  UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  timeval tv{5, 0};
+  setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  return fd;
+}
+
+// What the server says before it hangs up (or 5 s pass).
+std::string ReadAll(int fd) {
+  std::string out;
+  char buf[1024];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, n);
+  return out;
+}
+
+constexpr int kTestMaxConnections = 4;
+
 class StreamingServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     StreamingServerOptions o;
+    o.max_connections = kTestMaxConnections;
     o.backends.pod_netns =
         [](const std::string&) -> absl::StatusOr<std::string> {
       return std::string();
@@ -140,6 +166,32 @@ TEST_F(StreamingServerTest, PortForwardReportsARefusedPortOnTheErrorStream) {
   EXPECT_TRUE(c.fin.count(data));
   EXPECT_EQ(c.Open({{"streamtype", "data"}, {"port", "0"}}), 0u)
       << "port 0 is refused";
+}
+
+// M6: connections beyond the cap get 503 at once (no thread each); the
+// sessions already open keep working, and a slot freed is served again.
+TEST_F(StreamingServerTest, ConnectionsOverTheCapGet503) {
+  SpdyTestClient live;
+  ASSERT_EQ(live.Connect(Url(PortForwardRequest{"p"}), {kPortForwardV1}), 101);
+  std::vector<UniqueFd> idle;
+  for (int i = 1; i < kTestMaxConnections; ++i) {
+    idle.push_back(IdleConnection(server_->port()));
+  }
+  for (int i = 0; i < 3; ++i) {
+    UniqueFd extra = IdleConnection(server_->port());
+    EXPECT_EQ(ReadAll(extra.get()).rfind("HTTP/1.1 503 Service Unavailable", 0),
+              0u);
+  }
+  live.Ping(7);
+  ASSERT_TRUE(live.Pump([&] { return !live.pings.empty(); }, absl::Seconds(5)));
+  idle.pop_back();  // frees a slot once the server sees the hang-up
+  int code = 503;
+  for (int i = 0; i < 100 && code == 503; ++i) {
+    SpdyTestClient again;
+    code = again.Connect(server_->base_url() + "/exec/nope", {});
+    if (code == 503) usleep(20000);
+  }
+  EXPECT_EQ(code, 404);
 }
 
 }  // namespace

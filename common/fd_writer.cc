@@ -1,11 +1,11 @@
-#include "server/streaming/fd_writer.h"
+#include "common/fd_writer.h"
 
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 
-namespace crisp::server::streaming {
+namespace crisp {
 
 bool FdWriter::Write(absl::string_view data) {
   if (failed_) return false;
@@ -33,4 +33,4 @@ bool FdWriter::Flush() {
   return !failed_;
 }
 
-}  // namespace crisp::server::streaming
+}  // namespace crisp
