@@ -4,7 +4,8 @@
 #   2. build with g++ and run every test — unit tests, then the integration
 #      tests, which run the real crispd as root against the lab registry
 #      (hack/registry.sh, hack/test-images.sh) and the CNI plugins;
-#   3. build with clang under ASan+UBSan and run the unit tests again.
+#   3. build with clang under ASan+UBSan and run the unit tests again;
+#   4. build the fuzzers (tests/fuzz) and run each briefly (hack/fuzz.sh).
 # Registries this script starts are stopped when it ends.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,4 +38,7 @@ CC=clang CXX=clang++ bash hack/build.sh build-sanitize \
   -DCMAKE_BUILD_TYPE=Debug -DCRISP_SANITIZE=ON -DCRISP_INTEGRATION_TESTS=OFF
 (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -L unit -j2)
+
+echo "== build the libFuzzer harnesses (clang) and run each 20 s"
+bash hack/fuzz.sh 20
 echo "test.sh: all tests passed"
