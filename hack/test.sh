@@ -40,5 +40,5 @@ CC=clang CXX=clang++ bash hack/build.sh build-sanitize \
   ctest --output-on-failure -L unit -j2)
 
 echo "== build the libFuzzer harnesses (clang) and run each 20 s"
-bash hack/fuzz.sh 20
+bash hack/fuzz.sh 15
 echo "test.sh: all tests passed"
