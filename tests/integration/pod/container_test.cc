@@ -11,8 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "gmock/gmock.h"
-#include "tests/integration/image/lab.h"
-#include "tests/integration/pod/pod_fixture.h"
+#include "tests/integration/pod/lab_pod_fixture.h"
 
 namespace crisp::testing {
 namespace {
@@ -20,17 +19,11 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class ContainerTest : public PodFixture {
+class ContainerTest : public LabPodFixture {
  protected:
   void SetUp() override {
-    PodFixture::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    CRISP_REQUIRE(LabUp(),
-                  "the lab registry is not running (hack/registry.sh)");
-    image_ = LabRegistry() + "/e2e-test-images/busybox:1.29-2";
-    v1::PullImageResponse pulled;
-    auto s = crispd_.client().PullImage(image_, &pulled);
-    ASSERT_TRUE(s.ok()) << s.error_message();
+    LabPodFixture::SetUp();
+    if (!Ready()) return;
     logs_ = crispd_.dir() + "/logs";
   }
 
@@ -120,7 +113,7 @@ class ContainerTest : public PodFixture {
     return log.ok() ? *log : "";
   }
 
-  std::string image_, logs_;
+  std::string logs_;
 };
 
 TEST_F(ContainerTest, CreateStartLogStopRemove) {

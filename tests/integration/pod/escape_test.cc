@@ -20,8 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "common/files.h"
 #include "gmock/gmock.h"
-#include "tests/integration/image/lab.h"
-#include "tests/integration/pod/pod_fixture.h"
+#include "tests/integration/pod/lab_pod_fixture.h"
 
 namespace crisp::testing {
 namespace {
@@ -72,17 +71,11 @@ std::string DevIno(const std::string& path) {
   return absl::StrCat(st.st_dev, ":", st.st_ino);
 }
 
-class EscapeTest : public PodFixture {
+class EscapeTest : public LabPodFixture {
  protected:
   void SetUp() override {
-    PodFixture::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    CRISP_REQUIRE(LabUp(),
-                  "the lab registry is not running (hack/registry.sh)");
-    image_ = LabRegistry() + "/e2e-test-images/busybox:1.29-2";
-    v1::PullImageResponse pulled;
-    auto s = crispd_.client().PullImage(image_, &pulled);
-    ASSERT_TRUE(s.ok()) << s.error_message();
+    LabPodFixture::SetUp();
+    if (!Ready()) return;
     shared_ = crispd_.dir() + "/shared";
     ASSERT_TRUE(MakeDirs(shared_, 0777).ok());
     pc_ = Config("escape");
@@ -152,7 +145,7 @@ class EscapeTest : public PodFixture {
     return crispd.substr(0, crispd.rfind('/') + 1) + name;
   }
 
-  std::string image_, shared_, pod_;
+  std::string shared_, pod_;
   v1::PodSandboxConfig pc_;
 };
 

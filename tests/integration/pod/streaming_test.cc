@@ -10,8 +10,7 @@
 #include "gmock/gmock.h"
 #include "nlohmann/json.hpp"
 #include "server/streaming/remote_command.h"
-#include "tests/integration/image/lab.h"
-#include "tests/integration/pod/pod_fixture.h"
+#include "tests/integration/pod/lab_pod_fixture.h"
 #include "tests/unit/server/streaming/spdy_test_client.h"
 
 namespace crisp::testing {
@@ -19,17 +18,11 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class StreamingTest : public PodFixture {
+class StreamingTest : public LabPodFixture {
  protected:
   void SetUp() override {
-    PodFixture::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    CRISP_REQUIRE(LabUp(),
-                  "the lab registry is not running (hack/registry.sh)");
-    image_ = LabRegistry() + "/e2e-test-images/busybox:1.29-2";
-    v1::PullImageResponse pulled;
-    auto s = crispd_.client().PullImage(image_, &pulled);
-    ASSERT_TRUE(s.ok()) << s.error_message();
+    LabPodFixture::SetUp();
+    if (!Ready()) return;
     pc_ = Config("streams");
     pod_ = MustRun(pc_);
   }
@@ -75,7 +68,7 @@ class StreamingTest : public PodFixture {
     return ids;
   }
 
-  std::string image_, pod_;
+  std::string pod_;
   v1::PodSandboxConfig pc_;
 };
 
