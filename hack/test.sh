@@ -39,6 +39,6 @@ CC=clang CXX=clang++ bash hack/build.sh build-sanitize \
 (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -L unit -j2)
 
-echo "== build the libFuzzer harnesses (clang) and run each 20 s"
-bash hack/fuzz.sh 15
+echo "== build the libFuzzer harnesses (clang) and run each 30 s, two at a time"
+JOBS=2 bash hack/fuzz.sh 30
 echo "test.sh: all tests passed"
