@@ -99,7 +99,7 @@ bool ProfileListed(const std::string& profiles, const std::string& name) {
   return false;
 }
 
-AppArmorSystem HostAppArmor(std::string parser) {
+AppArmorSystem HostAppArmor(const std::string& parser) {
   AppArmorSystem s;
   s.enabled = HostEnabled;
   s.load = [parser](const std::string& policy) {

@@ -24,7 +24,7 @@ struct AppArmorSystem {
 
 // The real host: /sys/module/apparmor/parameters/enabled and
 // /sys/kernel/security/apparmor; `parser` is run to load policy.
-AppArmorSystem HostAppArmor(std::string parser = "apparmor_parser");
+AppArmorSystem HostAppArmor(const std::string& parser = "apparmor_parser");
 
 // Probes the host and, where AppArmor is enabled, loads crisp-default;
 // logs what it found. Never fails: a load error is kept in the state and
