@@ -23,6 +23,9 @@ packages=(
   libsqlite3-dev libboost-dev libtomlplusplus-dev zlib1g-dev
   # runtime of a node
   containernetworking-plugins iproute2 iptables util-linux procps
+  # apparmor_parser: crispd loads crisp-default with it on AppArmor hosts;
+  # a unit test compiles that profile with it
+  apparmor
   # test lab
   docker-registry skopeo busybox-static apache2-utils openssl curl
   ca-certificates jq python3 zstd

@@ -3,6 +3,8 @@
 #include <glog/logging.h>
 #include <sys/stat.h>
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "common/process.h"
@@ -215,6 +217,7 @@ absl::Status PodManager::Stop(const std::string& id_or_prefix) {
   if (absl::IsNotFound(found.status())) return absl::OkStatus();  // removed
   if (!found.ok()) return found.status();
   Pod pod = *std::move(found);
+  RETURN_IF_ERROR(CloseToCreates(id));
   if (stop_containers) RETURN_IF_ERROR(stop_containers(id));
   absl::Status s = TearDown(pod);
   RETURN_IF_ERROR(Save(pod));  // whatever was torn down stays recorded
@@ -234,7 +237,89 @@ absl::Status PodManager::Remove(const std::string& id_or_prefix) {
   ids_.Remove(pod.id);
   absl::MutexLock l(&mu_);
   pods_.erase(pod.id);
+  gates_.erase(pod.id);  // Stop drained it: no admission refers to it
   return absl::OkStatus();
+}
+
+absl::StatusOr<PodCreateAdmission> PodManager::AdmitCreate(
+    const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
+  absl::MutexLock l(&mu_);
+  RETURN_IF_ERROR(ReadyForCreate(id));
+  ++gates_[id].in_flight;
+  return PodCreateAdmission(this, pods_.at(id));
+}
+
+absl::Status PodManager::ReadyForCreate(const std::string& id) const {
+  auto pod = pods_.find(id);
+  if (pod == pods_.end()) {
+    return absl::NotFoundError(absl::StrCat("pod sandbox ", id, " not found"));
+  }
+  auto gate = gates_.find(id);
+  if (gate != gates_.end() && gate->second.closed) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("pod sandbox ", id, " is being stopped"));
+  }
+  if (pod->second.state != PodState::kReady) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("pod sandbox ", id, " is not ready"));
+  }
+  return absl::OkStatus();
+}
+
+void PodManager::EndCreate(const std::string& id) {
+  absl::MutexLock l(&mu_);
+  auto gate = gates_.find(id);
+  if (gate != gates_.end()) --gate->second.in_flight;
+}
+
+// Closed first, so that a create in flight that has not reached its save
+// fails its StillReady; then the creates past it are waited for, so that
+// the containers they save are there when stop_containers enumerates them.
+// On a timeout the pod stays closed and Stop fails: kubelet retries it.
+absl::Status PodManager::CloseToCreates(const std::string& id) {
+  {
+    absl::MutexLock l(&mu_);
+    gates_[id].closed = true;
+  }
+  if (on_closed_to_creates) on_closed_to_creates(id);
+  absl::MutexLock l(&mu_);
+  auto drained = [this, &id] {
+    mu_.AssertHeld();
+    return gates_[id].in_flight == 0;
+  };
+  if (mu_.AwaitWithTimeout(absl::Condition(&drained),
+                           options_.create_drain_timeout)) {
+    return absl::OkStatus();
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "pod sandbox ", id, ": ", gates_[id].in_flight,
+      " container creates still in flight after ",
+      absl::FormatDuration(options_.create_drain_timeout), "; retry the stop"));
+}
+
+PodCreateAdmission::PodCreateAdmission(PodCreateAdmission&& other) noexcept
+    : manager_(std::exchange(other.manager_, nullptr)),
+      pod_(std::move(other.pod_)) {}
+
+PodCreateAdmission::~PodCreateAdmission() {
+  if (manager_ != nullptr) manager_->EndCreate(pod_.id);
+}
+
+absl::Status PodCreateAdmission::StillReady() const {
+  absl::MutexLock l(&manager_->mu_);
+  absl::Status s = manager_->ReadyForCreate(pod_.id);
+  if (absl::IsNotFound(s)) {
+    return absl::NotFoundError(
+        absl::StrCat("pod sandbox ", pod_.id,
+                     " was removed while the container was created"));
+  }
+  if (!s.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("pod sandbox ", pod_.id,
+                     " was stopped while the container was created"));
+  }
+  return s;
 }
 
 absl::StatusOr<Pod> PodManager::Get(const std::string& id_or_prefix) {

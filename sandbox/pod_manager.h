@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/id.h"
 #include "common/store/database.h"
 #include "sandbox/lock_table.h"
@@ -30,6 +31,35 @@ struct PodManagerOptions {
   uint64_t shm_size = 64 << 20;  // as containerd and CRI-O
   PodNetwork* network = nullptr;
   std::string pause_path;  // crisp-pause, for pods sharing a PID namespace
+  // How long Stop waits for container creates in flight in the pod.
+  absl::Duration create_drain_timeout = absl::Seconds(60);
+};
+
+class PodManager;
+
+// A container create admitted into a ready pod (audit M5). While it lives,
+// the pod's Stop (and so Remove) waits before it enumerates the pod's
+// containers, so a container saved under an admission is always found and
+// stopped with its pod. Movable; releases the admission when destroyed.
+class PodCreateAdmission {
+ public:
+  PodCreateAdmission(PodCreateAdmission&& other) noexcept;
+  PodCreateAdmission& operator=(PodCreateAdmission&&) = delete;
+  ~PodCreateAdmission();
+
+  // The pod as it was when the create was admitted.
+  const Pod& pod() const { return pod_; }
+  // OK while the pod is ready and no Stop has begun: call it just before
+  // the container is saved and roll the create back on an error, which
+  // names the pod.
+  [[nodiscard]] absl::Status StillReady() const;
+
+ private:
+  friend class PodManager;
+  PodCreateAdmission(PodManager* manager, Pod pod)
+      : manager_(manager), pod_(std::move(pod)) {}
+  PodManager* manager_;
+  Pod pod_;
 };
 
 class PodManager {
@@ -50,11 +80,20 @@ class PodManager {
   [[nodiscard]] absl::StatusOr<Pod> Get(const std::string& id_or_prefix);
   std::vector<Pod> List();
 
+  // The readiness check of a container create: FailedPrecondition unless
+  // the pod is ready and not being stopped, NotFound when it is gone.
+  [[nodiscard]] absl::StatusOr<PodCreateAdmission> AdmitCreate(
+      const std::string& id_or_prefix);
+
   // Set by the container layer, called with the pod lock held.
   std::function<absl::Status(const std::string& pod_id)> stop_containers;
   std::function<absl::Status(const std::string& pod_id)> remove_containers;
+  // Test seam: called when Stop has closed the pod to new creates, before
+  // it waits for those in flight.
+  std::function<void(const std::string& pod_id)> on_closed_to_creates;
 
  private:
+  friend class PodCreateAdmission;
   PodManager(PodManagerOptions options, store::Database* db)
       : options_(std::move(options)), store_(db) {}
   absl::Status Recover();
@@ -65,6 +104,17 @@ class PodManager {
   NetworkAttachment AttachmentOf(const Pod& pod) const;
   absl::StatusOr<std::string> Resolve(const std::string& id_or_prefix);
   absl::Status Save(const Pod& pod);
+  absl::Status CloseToCreates(const std::string& id);
+  absl::Status ReadyForCreate(const std::string& id) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void EndCreate(const std::string& id);
+
+  // Creates in flight per pod, and whether Stop has begun (then no new
+  // create is admitted and those in flight fail their StillReady).
+  struct CreateGate {
+    int in_flight = 0;
+    bool closed = false;
+  };
 
   PodManagerOptions options_;
   PodStore store_;
@@ -72,6 +122,7 @@ class PodManager {
   LockTable locks_;
   absl::Mutex mu_;
   std::map<std::string, Pod> pods_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, CreateGate> gates_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace crisp::sandbox

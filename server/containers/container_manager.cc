@@ -116,6 +116,7 @@ absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
   RETURN_IF_ERROR(MakeDirs(c.dir, 0711));
   RETURN_IF_ERROR(MountRootfs(req.lower_dirs, c.layer, c.RootfsPath()));
   RETURN_IF_ERROR(Spawn(c, req.build_spec));
+  if (req.pod_still_ready) RETURN_IF_ERROR(req.pod_still_ready());
   c.creating = false;
   RETURN_IF_ERROR(ids_.Add(c.id));
   absl::Status saved = Save(c);

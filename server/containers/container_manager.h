@@ -37,6 +37,9 @@ struct CreateRequest {
   Container container;  // all but id, dir, layer, times and `creating`
   std::vector<std::string> lower_dirs;  // image layers, topmost first
   SpecBuilder build_spec;               // called once the rootfs is mounted
+  // Called just before the container is saved; an error (the pod was
+  // stopped meanwhile, audit M5) rolls the create back and is returned.
+  std::function<absl::Status()> pod_still_ready;
 };
 
 class ContainerManager {

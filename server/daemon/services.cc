@@ -73,6 +73,7 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
                                                          store::Database* db) {
   auto s = std::make_unique<Services>();
   ASSIGN_OR_RETURN(s->helpers, SealHelpers(config));
+  s->apparmor = SetUpAppArmor(HostAppArmor());
   s->health = std::make_unique<LiveNodeHealth>(config);
   s->network = std::make_unique<sandbox::CniPodNetwork>(
       config.cni.conf_dir,
@@ -100,7 +101,7 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
                        StreamingOptions(config, s->helpers, c, s->pods.get())));
   s->runtime_service = std::make_unique<RuntimeService>(
       RuntimeServiceDeps{&config, s->health.get(), s->pods.get(), c,
-                         s->images.get(), s->streaming.get()});
+                         s->images.get(), s->streaming.get(), &s->apparmor});
   s->image_service = std::make_unique<ImageService>(
       ImageServiceDeps{&config, s->images.get()});
   return s;

@@ -15,6 +15,7 @@
 #include "sandbox/pod_manager.h"
 #include "server/config/config.h"
 #include "server/containers/container_manager.h"
+#include "server/daemon/apparmor_setup.h"
 #include "server/health/node_health.h"
 #include "server/image_service/image_service.h"
 #include "server/runtime_service/runtime_service.h"
@@ -33,6 +34,7 @@ struct Services {
       const Config& config, store::Database* db);
 
   SealedHelpers helpers;
+  spec::AppArmorState apparmor;
   std::unique_ptr<LiveNodeHealth> health;
   std::unique_ptr<sandbox::CniPodNetwork> network;
   std::unique_ptr<containers::ContainerManager> containers;

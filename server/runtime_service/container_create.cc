@@ -12,17 +12,6 @@
 namespace crisp::server {
 namespace {
 
-absl::StatusOr<sandbox::Pod> ReadyPod(sandbox::PodManager& pods,
-                                      const std::string& id) {
-  auto pod = pods.Get(id);
-  if (!pod.ok()) return pod.status();
-  if (pod->state != sandbox::PodState::kReady) {
-    return absl::FailedPreconditionError("pod sandbox " + pod->id +
-                                         " is not ready");
-  }
-  return pod;
-}
-
 absl::StatusOr<image::ImageRecord> FindImage(image::ImageManager& images,
                                              const std::string& ref) {
   auto image = images.Find(ref);
@@ -52,8 +41,10 @@ std::vector<std::string> ChainIds(const image::ImageRecord& image) {
 absl::StatusOr<std::string> RuntimeService::CreateContainerFor(
     const v1::CreateContainerRequest& req) {
   const v1::ContainerConfig& config = req.config();
-  ASSIGN_OR_RETURN(sandbox::Pod pod,
-                   ReadyPod(*deps_.pods, req.pod_sandbox_id()));
+  // Held until the container is saved: the pod's Stop waits for it (M5).
+  ASSIGN_OR_RETURN(sandbox::PodCreateAdmission admission,
+                   deps_.pods->AdmitCreate(req.pod_sandbox_id()));
+  const sandbox::Pod& pod = admission.pod();
   RETURN_IF_ERROR(CheckLogLocation(config, pod));
   ASSIGN_OR_RETURN(image::ImageRecord image,
                    FindImage(*deps_.images, config.image().image()));
@@ -69,8 +60,9 @@ absl::StatusOr<std::string> RuntimeService::CreateContainerFor(
   create.build_spec = [&](const std::string& id, const std::string& rootfs) {
     return spec::BuildContainerSpec({id, &config, &pod, image_config,
                                      config.image().image(), rootfs,
-                                     pod.namespaces.pid});
+                                     pod.namespaces.pid, deps_.apparmor});
   };
+  create.pod_still_ready = [&] { return admission.StillReady(); };
   ASSIGN_OR_RETURN(containers::Container c, deps_.containers->Create(create));
   return c.id;
 }

@@ -12,6 +12,7 @@
 #include "server/config/config.h"
 #include "server/containers/container_manager.h"
 #include "server/health/node_health.h"
+#include "server/spec/apparmor.h"
 
 namespace crisp::server {
 
@@ -26,6 +27,7 @@ struct RuntimeServiceDeps {
   containers::ContainerManager* containers = nullptr;
   image::ImageManager* images = nullptr;
   streaming::StreamingServer* streaming = nullptr;
+  const spec::AppArmorState* apparmor = nullptr;  // null: not enabled
 };
 
 namespace v1 = ::runtime::v1;
@@ -102,8 +104,7 @@ class RuntimeService final : public v1::RuntimeService::Service {
                     v1::ExecResponse*) override;
   grpc::Status Attach(grpc::ServerContext*, const v1::AttachRequest*,
                       v1::AttachResponse*) override;
-  grpc::Status PortForward(grpc::ServerContext*,
-                           const v1::PortForwardRequest*,
+  grpc::Status PortForward(grpc::ServerContext*, const v1::PortForwardRequest*,
                            v1::PortForwardResponse*) override;
 
   // container_update.cc

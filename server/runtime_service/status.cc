@@ -24,6 +24,8 @@ grpc::Status RuntimeService::Status(grpc::ServerContext*,
     AddCondition(status, "NetworkReady", deps_.health->NetworkReady());
     if (req->verbose()) {
       (*resp->mutable_info())["config"] = ConfigToJson(*deps_.config).dump();
+      (*resp->mutable_info())["apparmor"] = spec::DescribeAppArmor(
+          deps_.apparmor ? *deps_.apparmor : spec::AppArmorState{});
     }
     return grpc::Status::OK;
   });

@@ -62,7 +62,7 @@ absl::StatusOr<oci::Process> BuildProcess(const ContainerSpecInput& in,
   ASSIGN_OR_RETURN(p.user, ResolveUser(sc, image.user, in.rootfs));
   ASSIGN_OR_RETURN(p.capabilities, BuildCapabilities(sc, p.user.uid));
   p.no_new_privileges = sc.no_new_privs();
-  ASSIGN_OR_RETURN(p.apparmor_profile, AppArmorProfile(sc));
+  ASSIGN_OR_RETURN(p.apparmor_profile, AppArmorProfile(sc, in.apparmor));
   ASSIGN_OR_RETURN(p.oom_score_adj, OomScoreAdj(in.config->linux()));
   return p;
 }

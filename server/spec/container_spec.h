@@ -12,6 +12,7 @@
 #include "cri-api/api.pb.h"
 #include "runtime/spec/spec.h"
 #include "sandbox/pod.h"
+#include "server/spec/apparmor.h"
 
 namespace crisp::server::spec {
 
@@ -26,6 +27,8 @@ struct ContainerSpecInput {
   std::string rootfs;     // the mounted container rootfs (absolute path)
   // When the pod shares one PID namespace: the ns file to join ("" else).
   std::string pid_namespace;
+  // What crispd found of AppArmor at start-up; null: not enabled.
+  const AppArmorState* apparmor = nullptr;
 };
 
 // The whole spec, validated (runtime::spec::Validate). Bad input is

@@ -1,10 +1,9 @@
-// Masked and read-only /proc and /sys paths, and the AppArmor profile.
+// Masked and read-only /proc and /sys paths (AppArmor: apparmor.h).
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "cri-api/api.pb.h"
 #include "runtime/spec/spec.h"
 
@@ -21,13 +20,5 @@ std::vector<std::string> DefaultReadonlyPaths();
 // from a missing one, so an empty list gets the defaults: the safe reading.
 void ApplyMaskedPaths(const v1::LinuxContainerSecurityContext& sc,
                       runtime::spec::Linux& linux);
-
-// The AppArmor profile to ask the runtime for: "" for runtime/default and
-// unconfined (Crisp has no default AppArmor profile of its own) and when
-// privileged; the profile name for localhost/<name>. The runtime refuses a
-// named profile where AppArmor is missing, so the request is never
-// silently dropped. InvalidArgument for a malformed request.
-[[nodiscard]] absl::StatusOr<std::string> AppArmorProfile(
-    const v1::LinuxContainerSecurityContext& sc);
 
 }  // namespace crisp::server::spec

@@ -60,6 +60,17 @@ TEST_F(RuntimeServiceTest, VerboseStatusCarriesEffectiveConfig) {
   EXPECT_EQ(j["root"], "/custom/root");
 }
 
+// No AppArmor state is wired here: the node has none, and says so (M9).
+TEST_F(RuntimeServiceTest, VerboseStatusSaysWhetherAppArmorConfines) {
+  v1::StatusRequest req;
+  req.set_verbose(true);
+  v1::StatusResponse resp;
+  ASSERT_TRUE(service_.Status(&ctx_, &req, &resp).ok());
+  ASSERT_EQ(resp.info().count("apparmor"), 1u);
+  EXPECT_NE(resp.info().at("apparmor").find("AppArmor is unavailable"),
+            std::string::npos);
+}
+
 TEST_F(RuntimeServiceTest, RuntimeConfigReportsCgroupfs) {
   v1::RuntimeConfigResponse resp;
   ASSERT_TRUE(service_.RuntimeConfig(&ctx_, nullptr, &resp).ok());

@@ -108,20 +108,33 @@ TEST_F(ContainerSpecTest, SecurityContextFlags) {
 }
 
 TEST_F(ContainerSpecTest, AppArmor) {
+  AppArmorState host;
+  host.enabled = true;
+  host.default_profile = absl::OkStatus();
+  host.loaded = [](const std::string& name) -> absl::StatusOr<bool> {
+    return name == "k8s-apparmor-example" || name == "deny-write";
+  };
+  auto build = [&] {
+    ContainerSpecInput in = Input();
+    in.apparmor = &host;
+    return BuildContainerSpec(in);
+  };
   auto* aa = Security()->mutable_apparmor();
   aa->set_profile_type(v1::SecurityProfile::Localhost);
   aa->set_localhost_ref("k8s-apparmor-example");
-  EXPECT_EQ(Build()->process->apparmor_profile, "k8s-apparmor-example");
+  EXPECT_EQ(build()->process->apparmor_profile, "k8s-apparmor-example");
   aa->set_profile_type(v1::SecurityProfile::RuntimeDefault);
   aa->clear_localhost_ref();
-  EXPECT_EQ(Build()->process->apparmor_profile, "");
+  EXPECT_EQ(build()->process->apparmor_profile, "crisp-default");
+  EXPECT_EQ(Build()->process->apparmor_profile, "")
+      << "without AppArmor RuntimeDefault is unconfined";
   Security()->clear_apparmor();
   Security()->set_apparmor_profile("localhost/deny-write");
-  EXPECT_EQ(Build()->process->apparmor_profile, "deny-write");
+  EXPECT_EQ(build()->process->apparmor_profile, "deny-write");
   Security()->set_apparmor_profile("unconfined");
-  EXPECT_EQ(Build()->process->apparmor_profile, "");
+  EXPECT_EQ(build()->process->apparmor_profile, "");
   Security()->set_apparmor_profile("bogus");
-  EXPECT_EQ(Build().status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(build().status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ContainerSpecTest, Privileged) {
