@@ -45,11 +45,14 @@ stall_timeout_seconds = 60
 # low_speed_time_seconds fails (and is retried): a registry trickling bytes
 # cannot hold a pull forever. 0: no minimum rate.
 low_speed_bytes_per_second = 1024
+# The window of that minimum rate, in seconds.
 low_speed_time_seconds = 60
-# What one layer may expand to when unpacked (0: no cap): a small gzip can
-# hold terabytes of zeros or millions of entries.
+# What one layer may expand to when unpacked (0: no cap), since a small
+# gzip can hold terabytes of zeros: uncompressed bytes,
 max_layer_bytes = 68719476736
+# entries (files, directories, links),
 max_layer_entries = 4000000
+# and directories (their mtimes are kept in memory until the layer's end).
 max_layer_directories = 1000000
 
 [streaming]
