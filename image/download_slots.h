@@ -3,8 +3,11 @@
 // at once, each still gets whole slots instead of a thrashing share.
 #pragma once
 
+#include <functional>
+
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace crisp::image {
 
@@ -12,25 +15,37 @@ class DownloadSlots {
  public:
   explicit DownloadSlots(int slots) : free_(slots) {}
 
-  // Holds one slot for its lifetime.
+  // Holds one slot for its lifetime, unless `cancelled` turned true while
+  // it waited for one (held() is then false): a cancelled pull does not
+  // queue behind others' downloads.
   class Slot {
    public:
-    explicit Slot(DownloadSlots* owner) : owner_(owner) { owner_->Take(); }
-    ~Slot() { owner_->Give(); }
+    explicit Slot(DownloadSlots* owner,
+                  const std::function<bool()>& cancelled = {})
+        : owner_(owner), held_(owner_->Take(cancelled)) {}
+    ~Slot() {
+      if (held_) owner_->Give();
+    }
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
+    bool held() const { return held_; }
 
    private:
     DownloadSlots* owner_;
+    bool held_;
   };
 
  private:
-  void Take() {
+  bool Take(const std::function<bool()>& cancelled) {
     absl::MutexLock lock(&mu_);
     auto available = [this]()
                          ABSL_SHARED_LOCKS_REQUIRED(mu_) { return free_ > 0; };
-    mu_.Await(absl::Condition(&available));
+    while (!mu_.AwaitWithTimeout(absl::Condition(&available),
+                                 absl::Milliseconds(200))) {
+      if (cancelled && cancelled()) return false;
+    }
     --free_;
+    return true;
   }
   void Give() {
     absl::MutexLock lock(&mu_);

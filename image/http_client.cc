@@ -1,6 +1,8 @@
 #include "image/http_client.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <mutex>
@@ -10,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/status.h"
+#include "image/address_policy.h"
 
 namespace crisp::image {
 namespace {
@@ -40,17 +43,56 @@ struct Transfer {
   const HttpRequest* request;
   HttpResponse* response;
   absl::Status sink_status;
+  bool registry_chosen = false;  // this hop: check the address (L3)
+  absl::Status refused;          // the address check's verdict
   curl_off_t last_bytes = -1;
   std::chrono::steady_clock::time_point last_progress =
       std::chrono::steady_clock::now();
   bool stalled = false;
+  bool cancelled = false;
 };
+
+bool Cancelled(Transfer* t) {
+  if (!t->cancelled && t->request->cancelled) {
+    t->cancelled = t->request->cancelled();
+  }
+  return t->cancelled;
+}
+
+// Refuses the connection before its SYN when a registry-chosen hop
+// resolves to a forbidden address.
+curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* a) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->registry_chosen) {
+    char ip[INET6_ADDRSTRLEN] = "";
+    const void* raw =
+        a->family == AF_INET6
+            ? static_cast<const void*>(
+                  &reinterpret_cast<const sockaddr_in6*>(&a->addr)->sin6_addr)
+            : &reinterpret_cast<const sockaddr_in*>(&a->addr)->sin_addr;
+    inet_ntop(a->family, raw, ip, sizeof ip);
+    t->refused =
+        CheckRegistryChosenTarget(t->request->url, ip, t->request->loopback_ok);
+    if (!t->refused.ok()) return CURL_SOCKET_BAD;
+  }
+  return ::socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+// The same check on a reused connection, which opens no socket.
+int OnPrereq(void* user, char* ip, char*, int, int) {
+  auto* t = static_cast<Transfer*>(user);
+  if (!t->registry_chosen) return CURL_PREREQFUNC_OK;
+  t->refused =
+      CheckRegistryChosenTarget(t->request->url, ip, t->request->loopback_ok);
+  return t->refused.ok() ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
+}
 
 // curl's own low-speed limit averages over a window of several seconds;
 // this fails as soon as no byte has moved for stall_seconds.
 int OnProgress(void* user, curl_off_t, curl_off_t dlnow, curl_off_t,
                curl_off_t ulnow) {
   auto* t = static_cast<Transfer*>(user);
+  if (Cancelled(t)) return 1;  // aborts the transfer
   auto now = std::chrono::steady_clock::now();
   if (dlnow + ulnow != t->last_bytes) {
     t->last_bytes = dlnow + ulnow;
@@ -83,6 +125,7 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
   size_t len = size * n;
   long code = 0;
   curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+  if (Cancelled(t)) return 0;  // aborts the transfer
   if (code >= 200 && code < 300 && t->request->sink) {
     t->sink_status = t->request->sink(code, data, len);
     return t->sink_status.ok() ? len : 0;  // 0 aborts the transfer
@@ -122,17 +165,61 @@ absl::Status CurlError(CURLcode rc, const std::string& url,
   }
   if (rc == CURLE_OPERATION_TIMEDOUT) {
     return absl::DeadlineExceededError(
-        absl::StrCat(what, " (no progress for ", timeouts.stall_seconds, "s)"));
+        absl::StrCat(what, " (no connection within ", timeouts.connect_seconds,
+                     "s, or slower than ", timeouts.low_speed_bytes,
+                     " bytes/s for ", timeouts.low_speed_seconds, "s)"));
   }
   return absl::UnavailableError(what);
 }
 
-// One request, no redirect handling.
-absl::StatusOr<HttpResponse> DoOnce(const HttpRequest& req) {
+void SetTimeouts(CURL* c, const HttpTimeouts& timeouts) {
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, long{timeouts.connect_seconds});
+  if (timeouts.low_speed_bytes > 0) {
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT,
+                     long{timeouts.low_speed_bytes});
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+                     long{timeouts.low_speed_seconds});
+  }
+}
+
+void SetCallbacks(CURL* c, Transfer* t) {
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, t);
+  curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, OnPrereq);
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, t);
+}
+
+// Why a transfer ended early, or OK.
+absl::Status TransferError(const Transfer& t, CURLcode rc,
+                           const HttpRequest& req) {
+  if (!t.refused.ok()) return t.refused;
+  if (t.cancelled) {
+    return absl::CancelledError(
+        absl::StrCat(req.url, ": cancelled (the client went away)"));
+  }
+  if (!t.sink_status.ok()) return t.sink_status;
+  if (t.stalled) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        req.url, ": no progress for ", req.timeouts.stall_seconds, "s"));
+  }
+  if (rc != CURLE_OK) return CurlError(rc, req.url, req.timeouts);
+  return absl::OkStatus();
+}
+
+// One request, no redirect handling; `registry_chosen`: check the address.
+absl::StatusOr<HttpResponse> DoOnce(const HttpRequest& req,
+                                    bool registry_chosen) {
   thread_local ThreadCurl curl;
   CURL* c = curl.get();
   HttpResponse resp;
-  Transfer t{c, &req, &resp, absl::OkStatus()};
+  Transfer t{c, &req, &resp, absl::OkStatus(), registry_chosen};
   curl_slist* headers = nullptr;
   for (const auto& h : req.headers)
     headers = curl_slist_append(headers, h.c_str());
@@ -141,15 +228,8 @@ absl::StatusOr<HttpResponse> DoOnce(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_USERAGENT, "crisp");
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-                   long{req.timeouts.connect_seconds});
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  SetTimeouts(c, req.timeouts);
+  SetCallbacks(c, &t);
   curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L << 10);
   if (req.method == "POST" || req.method == "PUT") {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
@@ -162,9 +242,7 @@ absl::StatusOr<HttpResponse> DoOnce(const HttpRequest& req) {
   SetTls(c, req.tls);
   CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
-  if (!t.sink_status.ok()) return t.sink_status;
-  if (t.stalled) rc = CURLE_OPERATION_TIMEDOUT;
-  if (rc != CURLE_OK) return CurlError(rc, req.url, req.timeouts);
+  RETURN_IF_ERROR(TransferError(t, rc, req));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   resp.url = req.url;
   return resp;
@@ -216,7 +294,8 @@ std::string ResolveUrl(absl::string_view base, absl::string_view location) {
 absl::StatusOr<HttpResponse> HttpDo(const HttpRequest& request) {
   HttpRequest req = request;
   for (int hop = 0;; ++hop) {
-    ASSIGN_OR_RETURN(HttpResponse resp, DoOnce(req));
+    ASSIGN_OR_RETURN(HttpResponse resp,
+                     DoOnce(req, hop > 0 || req.registry_chosen));
     std::string location = resp.Header("location");
     if (!IsRedirect(resp.status) || location.empty()) return resp;
     if (hop >= req.max_redirects) {

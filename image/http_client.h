@@ -27,6 +27,12 @@ struct HttpTimeouts {
   // A transfer that moves no byte for this long fails (DeadlineExceeded)
   // instead of hanging forever.
   int stall_seconds = 60;
+  // A transfer slower than low_speed_bytes per second for low_speed_seconds
+  // fails (DeadlineExceeded): a registry trickling one byte just often
+  // enough to dodge the stall timer cannot hold a pull forever (audit L9).
+  // 0 bytes: no minimum.
+  int low_speed_bytes = 1024;
+  int low_speed_seconds = 60;
 };
 
 struct HttpRequest {
@@ -41,6 +47,15 @@ struct HttpRequest {
   TlsOptions tls;
   HttpTimeouts timeouts;
   int max_redirects = 5;
+  // Audit L3: redirects are chosen by the registry, and so is the whole
+  // request when `registry_chosen` (a token realm). Those hops may not
+  // connect to link-local addresses, nor to loopback unless `loopback_ok`
+  // (the registry itself is on loopback): see address_policy.h.
+  bool registry_chosen = false;
+  bool loopback_ok = false;
+  // Polled during the transfer (about once a second and on every chunk):
+  // true aborts it with Cancelled (the CRI client went away, audit L9).
+  std::function<bool()> cancelled;
 };
 
 struct HttpResponse {
@@ -55,8 +70,9 @@ struct HttpResponse {
 };
 
 // Performs `request`. Transport failures are Unavailable (connect, TLS,
-// reset) or DeadlineExceeded (stall), naming the URL; an HTTP error status
-// is not a failure here: the caller reads `status`.
+// reset), DeadlineExceeded (stall, too slow), Cancelled (`cancelled`) or
+// PermissionDenied (a refused registry-chosen address), naming the URL; an
+// HTTP error status is not a failure here: the caller reads `status`.
 [[nodiscard]] absl::StatusOr<HttpResponse> HttpDo(const HttpRequest& request);
 
 // "scheme://host[:port]" of a URL, used to decide whether a redirect stays

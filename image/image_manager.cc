@@ -1,5 +1,7 @@
 #include "image/image_manager.h"
 
+#include <chrono>
+
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -26,7 +28,8 @@ bool IsHexPrefix(absl::string_view s) {
 
 std::string PullKey(const std::string& ref, const Credentials& c) {
   return absl::StrCat(ref, "\n", c.username, "\n", c.password, "\n",
-                      c.identity_token, "\n", c.registry_token);
+                      c.identity_token, "\n", c.registry_token, "\n",
+                      c.server_address);
 }
 
 }  // namespace
@@ -55,35 +58,45 @@ absl::StatusOr<std::unique_ptr<ImageManager>> ImageManager::Open(
   return m;
 }
 
-absl::StatusOr<ImageRecord> ImageManager::Pull(const std::string& reference,
-                                               const Credentials& creds) {
+absl::StatusOr<ImageRecord> ImageManager::Pull(
+    const std::string& reference, const Credentials& creds,
+    std::function<bool()> cancelled) {
   ASSIGN_OR_RETURN(Reference ref, ParseReference(reference));
   std::string key = PullKey(ref.String(), creds);
   std::promise<absl::StatusOr<ImageRecord>> promise;
-  Shared shared;
+  SharedPull pull;
   bool leader = false;
+  int handle;
   {
     absl::MutexLock lock(&pulls_mu_);
     auto it = pulls_.find(key);
     if (it == pulls_.end()) {
-      shared = promise.get_future().share();
-      pulls_.emplace(key, shared);
+      pull = {promise.get_future().share(), std::make_shared<PullCallers>()};
+      pulls_.emplace(key, pull);
       leader = true;
     } else {
-      shared = it->second;
+      pull = it->second;
+    }
+    handle = pull.callers->Join(cancelled);
+  }
+  if (leader) return LeadPull(ref.String(), creds, key, promise, pull.callers);
+  VLOG(1) << "pull of " << ref.String() << " joins the one in progress";
+  absl::Cleanup leave = [&] { pull.callers->Leave(handle); };
+  while (pull.result.wait_for(std::chrono::milliseconds(200)) !=
+         std::future_status::ready) {
+    if (cancelled && cancelled()) {
+      return absl::CancelledError(
+          absl::StrCat("pull ", ref.String(), ": cancelled by the client"));
     }
   }
-  if (!leader) {
-    VLOG(1) << "pull of " << ref.String() << " joins the one in progress";
-    return NoThrow(absl::StrCat("pull ", ref.String()),
-                   [&] { return shared.get(); });
-  }
-  return LeadPull(ref.String(), creds, key, promise);
+  return NoThrow(absl::StrCat("pull ", ref.String()),
+                 [&] { return pull.result.get(); });
 }
 
 absl::StatusOr<ImageRecord> ImageManager::LeadPull(
     const std::string& ref, const Credentials& creds, const std::string& key,
-    std::promise<absl::StatusOr<ImageRecord>>& promise) {
+    std::promise<absl::StatusOr<ImageRecord>>& promise,
+    const std::shared_ptr<PullCallers>& callers) {
   std::string what = absl::StrCat("pull ", ref);
   // However this ends, the waiters get a result (a promise destroyed unset
   // hands them broken_promise) and the entry goes, so the next pull of the
@@ -99,14 +112,18 @@ absl::StatusOr<ImageRecord> ImageManager::LeadPull(
     absl::MutexLock lock(&pulls_mu_);
     pulls_.erase(key);
   };
-  auto result = NoThrow(what, [&] { return PullNow(ref, creds); });
+  // The pull stops only when every caller sharing it went away; this
+  // thread runs it to the end for the others even if its own caller left.
+  auto all_gone = [callers] { return callers->AllCancelled(); };
+  auto result = NoThrow(what, [&] { return PullNow(ref, creds, all_gone); });
   promise.set_value(result);
   fulfilled = true;
   return result;
 }
 
-absl::StatusOr<ImageRecord> ImageManager::PullNow(const std::string& reference,
-                                                  const Credentials& creds) {
+absl::StatusOr<ImageRecord> ImageManager::PullNow(
+    const std::string& reference, const Credentials& creds,
+    const std::function<bool()>& cancelled) {
   ASSIGN_OR_RETURN(Reference ref, ParseReference(reference));
   PullerDeps deps{&registry_,
                   &content_,
@@ -115,8 +132,9 @@ absl::StatusOr<ImageRecord> ImageManager::PullNow(const std::string& reference,
                   &leases_,
                   options_.platform,
                   options_.max_concurrent_downloads,
-                  &slots_};
-  auto rec = PullImage(deps, ref, creds);
+                  &slots_,
+                  options_.limits};
+  auto rec = PullImage(deps, ref, creds, cancelled);
   if (!rec.ok()) {
     return Annotate(rec.status(), absl::StrCat("pull ", ref.String()));
   }

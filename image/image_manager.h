@@ -23,8 +23,10 @@
 #include "image/image_store.h"
 #include "image/leases.h"
 #include "image/manifest.h"
+#include "image/pull_callers.h"
 #include "image/registry_client.h"
 #include "image/snapshot_store.h"
+#include "image/unpack.h"
 
 namespace crisp::image {
 
@@ -32,6 +34,7 @@ struct ImageManagerOptions {
   std::string root;  // crisp root: content/ and snapshots/ go under it
   RegistryOptions registry;
   int max_concurrent_downloads = 3;  // layer downloads, across all pulls
+  UnpackLimits limits;               // per layer (audit L8)
   Platform platform = HostPlatform();
   std::string pinned_image;  // the sandbox image: reported as pinned
   // Chain ids (and blob digests) that containers still use, asked at every
@@ -50,8 +53,12 @@ class ImageManager {
 
   // Pulls `reference`; a second call for the same reference and
   // credentials while the first runs waits for it and shares its result.
-  [[nodiscard]] absl::StatusOr<ImageRecord> Pull(const std::string& reference,
-                                                 const Credentials& creds);
+  // `cancelled` (may be empty) says this caller went away: it then gets
+  // Cancelled at once, and the pull itself stops (no partial blob left,
+  // its download slots freed) once every caller sharing it went away.
+  [[nodiscard]] absl::StatusOr<ImageRecord> Pull(
+      const std::string& reference, const Credentials& creds,
+      std::function<bool()> cancelled = {});
 
   // The image named by a tag or digest reference, or else by its id or a
   // unique id prefix ("sha256:" and any length, or 12+ hex digits);
@@ -89,9 +96,11 @@ class ImageManager {
   // its result.
   [[nodiscard]] absl::StatusOr<ImageRecord> LeadPull(
       const std::string& ref, const Credentials& creds, const std::string& key,
-      std::promise<absl::StatusOr<ImageRecord>>& promise);
+      std::promise<absl::StatusOr<ImageRecord>>& promise,
+      const std::shared_ptr<PullCallers>& callers);
   [[nodiscard]] absl::StatusOr<ImageRecord> PullNow(
-      const std::string& reference, const Credentials& creds);
+      const std::string& reference, const Credentials& creds,
+      const std::function<bool()>& cancelled);
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> FindId(
       const std::string& ref_or_id, bool* by_tag, std::string* tag);
 
@@ -108,8 +117,12 @@ class ImageManager {
   std::map<std::string, FsUsage> snapshot_usage_ ABSL_GUARDED_BY(usage_mu_);
 
   using Shared = std::shared_future<absl::StatusOr<ImageRecord>>;
+  struct SharedPull {
+    Shared result;
+    std::shared_ptr<PullCallers> callers;
+  };
   absl::Mutex pulls_mu_;
-  std::map<std::string, Shared> pulls_ ABSL_GUARDED_BY(pulls_mu_);
+  std::map<std::string, SharedPull> pulls_ ABSL_GUARDED_BY(pulls_mu_);
 };
 
 }  // namespace crisp::image

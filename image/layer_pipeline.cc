@@ -138,7 +138,13 @@ void Pipeline::Worker() {
 absl::Status Pipeline::Fetch(const ImageLayer& l) {
   return NoThrow(absl::StrCat("download layer ", l.digest), [&] {
     std::optional<DownloadSlots::Slot> slot;
-    if (deps_.slots != nullptr) slot.emplace(deps_.slots);
+    if (deps_.slots != nullptr) {
+      slot.emplace(deps_.slots, deps_.cancelled);
+      if (!slot->held()) {
+        return absl::CancelledError(absl::StrCat(
+            "download layer ", l.digest, ": cancelled (the client went away)"));
+      }
+    }
     return FetchToStore(deps_.session, deps_.content, l.digest, l.size);
   });
 }
@@ -155,7 +161,8 @@ absl::Status Pipeline::WaitPresent(size_t i) {
 
 absl::Status Pipeline::Unpack(const ImageLayer& layer) {
   ASSIGN_OR_RETURN(std::string temp, deps_.snapshots->PrepareTemp());
-  auto result = ApplyLayer(deps_.content->BlobPath(layer.digest), temp);
+  auto result =
+      ApplyLayer(deps_.content->BlobPath(layer.digest), temp, deps_.limits);
   absl::Status s = result.status();
   if (s.ok() && result->diff_id != layer.diff_id) {
     s = absl::DataLossError(

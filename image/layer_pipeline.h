@@ -5,6 +5,7 @@
 // downloaded nor unpacked again.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "image/image_store.h"
 #include "image/registry_client.h"
 #include "image/snapshot_store.h"
+#include "image/unpack.h"
 
 namespace crisp::image {
 
@@ -21,8 +23,10 @@ struct LayerPipelineDeps {
   RegistrySession* session;
   ContentStore* content;
   SnapshotStore* snapshots;
-  int parallel = 3;                // download threads of this pull
-  DownloadSlots* slots = nullptr;  // shared by all pulls; may be null
+  int parallel = 3;                 // download threads of this pull
+  DownloadSlots* slots = nullptr;   // shared by all pulls; may be null
+  std::function<bool()> cancelled;  // may be empty
+  UnpackLimits limits;
 };
 
 // `layers` carry digest, size, diff_id and chain_id; each diff_id is

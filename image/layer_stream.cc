@@ -168,6 +168,13 @@ ssize_t LayerStream::Read(const void** chunk) {
   } else {
     n = Decode(chunk);
   }
+  if (n > 0 && max_bytes_ > 0 &&
+      digester_.bytes() + static_cast<uint64_t>(n) > max_bytes_) {
+    status_ = absl::ResourceExhaustedError(
+        absl::StrCat("layer expands to more than ", max_bytes_,
+                     " bytes (limit ", limit_key_, ")"));
+    return -1;
+  }
   if (n > 0) digester_.Update(*chunk, static_cast<size_t>(n));
   return n;
 }

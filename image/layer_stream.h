@@ -24,6 +24,12 @@ class LayerStream {
   // Next chunk of uncompressed bytes: 0 at the end, -1 on error (see
   // status()). The chunk stays valid until the next call.
   ssize_t Read(const void** chunk);
+  // Fails the stream (ResourceExhausted naming `key`) once more than
+  // `max_bytes` uncompressed bytes come out; 0: no cap.
+  void LimitBytes(uint64_t max_bytes, std::string key) {
+    max_bytes_ = max_bytes;
+    limit_key_ = std::move(key);
+  }
   // Reads to the end, so that the digest covers the whole stream.
   [[nodiscard]] absl::Status Drain();
   const absl::Status& status() const { return status_; }
@@ -48,6 +54,8 @@ class LayerStream {
   Digester digester_;
   std::unique_ptr<State> state_;
   absl::Status status_;
+  uint64_t max_bytes_ = 0;
+  std::string limit_key_;
 };
 
 }  // namespace crisp::image

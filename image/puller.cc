@@ -148,18 +148,20 @@ class PhaseTimer {
 
 absl::StatusOr<ImageRecord> PullImage(const PullerDeps& deps,
                                       const Reference& ref,
-                                      const Credentials& credentials) {
+                                      const Credentials& credentials,
+                                      const std::function<bool()>& cancelled) {
   PhaseTimer timer(ref.String());
-  auto session = deps.registry->Open(ref, credentials);
+  auto session = deps.registry->Open(ref, credentials, cancelled);
   ASSIGN_OR_RETURN(Resolved r, ResolveManifest(*session, ref, deps.platform));
   ASSIGN_OR_RETURN(Manifest m, ParseManifest(r.manifest.body));
   Leases::Lease blobs_lease = deps.leases->Acquire(LeaseKeys(r, m));
   ASSIGN_OR_RETURN(Plan plan, MakePlan(*session, deps.content, std::move(m)));
   Leases::Lease snapshots_lease = deps.leases->Acquire(ChainIdsOf(plan));
   timer.Mark("manifest+config");
-  RETURN_IF_ERROR(BringUpLayers({session.get(), deps.content, deps.snapshots,
-                                 deps.parallel_downloads, deps.slots},
-                                plan.layers));
+  RETURN_IF_ERROR(BringUpLayers(
+      {session.get(), deps.content, deps.snapshots, deps.parallel_downloads,
+       deps.slots, cancelled, deps.limits},
+      plan.layers));
   timer.Mark("layers");
   RETURN_IF_ERROR(StoreManifests(deps.content, r));
   RETURN_IF_ERROR(SyncSnapshots(deps.snapshots->dir()));

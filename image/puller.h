@@ -5,6 +5,7 @@
 // (collected by GC, and at start-up).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -16,6 +17,7 @@
 #include "image/reference.h"
 #include "image/registry_client.h"
 #include "image/snapshot_store.h"
+#include "image/unpack.h"
 
 namespace crisp::image {
 
@@ -28,10 +30,14 @@ struct PullerDeps {
   Platform platform;
   int parallel_downloads = 3;
   DownloadSlots* slots = nullptr;
+  UnpackLimits limits;
 };
 
+// `cancelled` (may be empty) ends the pull with Cancelled when it turns
+// true: transfers stop within about a second and leave no partial blob.
 [[nodiscard]] absl::StatusOr<ImageRecord> PullImage(
     const PullerDeps& deps, const Reference& ref,
-    const Credentials& credentials);
+    const Credentials& credentials,
+    const std::function<bool()>& cancelled = {});
 
 }  // namespace crisp::image

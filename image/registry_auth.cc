@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "glog/logging.h"
 #include "image/digester.h"
 #include "image/json_fields.h"
 
@@ -62,12 +63,31 @@ std::string BasicHeader(const Credentials& c) {
          absl::Base64Escape(absl::StrCat(c.username, ":", c.password));
 }
 
+// Credentials never cross the network in clear text unless the node said
+// that host may have them (audit L2).
+absl::Status CheckRealmScheme(const std::string& realm,
+                              const AuthContext& ctx) {
+  const Credentials& c = *ctx.credentials;
+  bool sends_secret = !c.username.empty() || !c.identity_token.empty();
+  if (!sends_secret || !absl::StartsWithIgnoreCase(realm, "http://")) {
+    return absl::OkStatus();
+  }
+  std::string origin = UrlOrigin(realm);
+  std::string host = origin.substr(origin.find("://") + 3);
+  if (ctx.clear_text_ok && ctx.clear_text_ok(host)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "token realm ", origin,
+      " is plain HTTP: credentials are not sent there (set plain_http for \"",
+      host, "\" in crisp.toml if that is intended)"));
+}
+
 absl::StatusOr<HttpRequest> TokenRequest(const Challenge& ch,
                                          const AuthContext& ctx) {
   auto realm = ch.params.find("realm");
   if (realm == ch.params.end() || realm->second.empty()) {
     return absl::UnauthenticatedError("Bearer challenge without a realm");
   }
+  RETURN_IF_ERROR(CheckRealmScheme(realm->second, ctx));
   std::string service =
       ch.params.count("service") ? ch.params.at("service") : "";
   std::string scope =
@@ -75,6 +95,9 @@ absl::StatusOr<HttpRequest> TokenRequest(const Challenge& ch,
   HttpRequest req;
   req.tls = ctx.tls;
   req.timeouts = ctx.timeouts;
+  req.registry_chosen = true;
+  req.loopback_ok = ctx.loopback_ok;
+  req.cancelled = ctx.cancelled;
   const Credentials& c = *ctx.credentials;
   if (!c.identity_token.empty()) {
     // docker's OAuth2 flow: exchange the refresh token for an access token.
@@ -117,10 +140,15 @@ absl::StatusOr<std::string> FetchToken(const Challenge& ch,
   ASSIGN_OR_RETURN(HttpRequest req, TokenRequest(ch, ctx));
   ASSIGN_OR_RETURN(HttpResponse resp, HttpDo(req));
   std::string what = absl::StrCat("token server ", UrlOrigin(req.url));
+  if (resp.status != 200) {
+    // The body stays in crispd's log: the realm is the registry's choice,
+    // and a PullImage error reaches the pod's author (audit L3).
+    LOG(WARNING) << what << ": HTTP " << resp.status << ": "
+                 << absl::CHexEscape(resp.body.substr(0, 300));
+  }
   if (resp.status == 401 || resp.status == 403) {
-    return absl::UnauthenticatedError(
-        absl::StrCat(what, " refused the credentials (HTTP ", resp.status,
-                     "): ", resp.body.substr(0, 200)));
+    return absl::UnauthenticatedError(absl::StrCat(
+        what, " refused the credentials (HTTP ", resp.status, ")"));
   }
   if (resp.status != 200) {
     return absl::UnavailableError(absl::StrCat(what, ": HTTP ", resp.status));
@@ -132,6 +160,28 @@ absl::StatusOr<std::string> FetchToken(const Challenge& ch,
 }
 
 }  // namespace
+
+namespace {
+
+// "host[:port]" of a URL or of a bare "host[:port][/path]", lowercase, with
+// Docker Hub's names folded into one.
+std::string NormalHost(absl::string_view address) {
+  size_t scheme = address.find("://");
+  if (scheme != absl::string_view::npos) address.remove_prefix(scheme + 3);
+  std::string host =
+      absl::AsciiStrToLower(address.substr(0, address.find('/')));
+  if (host == "index.docker.io" || host == "registry-1.docker.io") {
+    return "docker.io";
+  }
+  return host;
+}
+
+}  // namespace
+
+bool CredentialsApplyTo(const Credentials& c, absl::string_view host) {
+  if (c.server_address.empty()) return true;
+  return NormalHost(c.server_address) == NormalHost(host);
+}
 
 absl::StatusOr<Credentials> DecodeAuth(absl::string_view auth) {
   std::string plain;

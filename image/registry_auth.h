@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,11 +23,21 @@ struct Credentials {
   std::string password;
   std::string identity_token;  // OAuth2 refresh token (docker login)
   std::string registry_token;  // a bearer token to send as is
+  // AuthConfig.server_address: when set, the registry these are for.
+  std::string server_address;
   bool empty() const {
     return username.empty() && password.empty() && identity_token.empty() &&
            registry_token.empty();
   }
 };
+
+// Whether `c` may be offered to the registry at `host` ("host[:port]",
+// after mirror resolution). As containerd's ParseAuth: credentials that
+// name their server go to that host only, so docker.io's never reach a
+// mirror (audit L2). server_address may be a URL or a bare host[:port];
+// Docker Hub's names (docker.io, index.docker.io, registry-1.docker.io)
+// are one host.
+bool CredentialsApplyTo(const Credentials& c, absl::string_view host);
 
 // Decodes the base64 "user:password" of AuthConfig.auth.
 [[nodiscard]] absl::StatusOr<Credentials> DecodeAuth(absl::string_view auth);
@@ -66,6 +77,12 @@ struct AuthContext {
   TlsOptions tls;     // for the token realm
   HttpTimeouts timeouts;
   TokenCache* cache;
+  // The registry is on loopback: its realm may be too (audit L3).
+  bool loopback_ok = false;
+  // Whether credentials may go to this realm host over plain HTTP (it is
+  // configured plain_http or insecure, or on loopback); null: never.
+  std::function<bool(absl::string_view host)> clear_text_ok;
+  std::function<bool()> cancelled;
 };
 
 // realm|service|scope|sha256 of the whole credential (username, password,
@@ -74,7 +91,10 @@ std::string TokenCacheKey(const Challenge& challenge, const AuthContext& ctx);
 
 // The "Authorization: ..." header answering `challenge` (Basic or Bearer;
 // a Bearer token is fetched from the realm unless cached). Unauthenticated
-// (with the realm's message) when the realm refuses the credentials.
+// when the realm refuses the credentials (its answer is logged, not
+// returned: it could be anything the realm URL points at);
+// FailedPrecondition when credentials would go to a plain-HTTP realm that
+// is not allowed to receive them.
 [[nodiscard]] absl::StatusOr<std::string> Authorize(const Challenge& challenge,
                                                     const AuthContext& ctx);
 

@@ -2,28 +2,20 @@
 
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/status.h"
 #include "glog/logging.h"
+#include "image/address_policy.h"
 #include "image/digester.h"
 
 namespace crisp::image {
 namespace {
 
 constexpr char kDockerHubHost[] = "registry-1.docker.io";
-
-bool IsLoopback(absl::string_view domain) {
-  absl::string_view host = domain;
-  if (absl::StartsWith(host, "[")) {
-    host = host.substr(1, host.find(']') - 1);
-  } else {
-    host = host.substr(0, host.find(':'));
-  }
-  return host == "localhost" || absl::StartsWith(host, "127.") || host == "::1";
-}
 
 TlsOptions TlsFor(const RegistryHost* h) {
   TlsOptions t;
@@ -45,9 +37,13 @@ std::string HostOf(absl::string_view url) {
   return std::string(origin.substr(origin.find("://") + 3));
 }
 
+// The CRI error names the object, the registry and the status; the body
+// goes to crispd's log only: a registry (or where it redirected) may echo
+// anything, and PullImage errors reach the pod's author (audit L3).
 absl::Status HttpError(const HttpResponse& r, const std::string& what) {
-  std::string msg =
-      absl::StrCat(what, ": HTTP ", r.status, " ", r.body.substr(0, 300));
+  LOG(WARNING) << what << ": HTTP " << r.status << ": "
+               << absl::CHexEscape(r.body.substr(0, 300));
+  std::string msg = absl::StrCat(what, ": HTTP ", r.status);
   switch (r.status) {
     case 401:
       return absl::UnauthenticatedError(msg);
@@ -100,15 +96,23 @@ std::vector<Endpoint> EndpointsFor(const std::string& domain,
   std::string host = domain == "docker.io" ? kDockerHubHost : domain;
   bool plain = cfg != nullptr && cfg->plain_http;
   Endpoint origin{absl::StrCat(plain ? "http://" : "https://", host),
-                  TlsFor(cfg), false, !plain && IsLoopback(domain)};
+                  TlsFor(cfg), false, !plain && IsLoopbackHost(domain)};
   out.push_back(origin);
   return out;
 }
 
-std::unique_ptr<RegistrySession> RegistryClient::Open(const Reference& ref,
-                                                      Credentials credentials) {
-  return std::unique_ptr<RegistrySession>(
-      new RegistrySession(this, ref, std::move(credentials)));
+std::unique_ptr<RegistrySession> RegistryClient::Open(
+    const Reference& ref, Credentials credentials,
+    std::function<bool()> cancelled) {
+  return std::unique_ptr<RegistrySession>(new RegistrySession(
+      this, ref, std::move(credentials), std::move(cancelled)));
+}
+
+bool RegistryClient::ClearTextOk(absl::string_view host) const {
+  if (IsLoopbackHost(host)) return true;
+  auto it = options_.hosts.find(std::string(host));
+  return it != options_.hosts.end() &&
+         (it->second.plain_http || it->second.insecure_skip_verify);
 }
 
 std::string RegistryClient::KnownScheme(const std::string& base) {
@@ -124,11 +128,28 @@ void RegistryClient::SetScheme(const std::string& base,
 }
 
 RegistrySession::RegistrySession(RegistryClient* client, Reference ref,
-                                 Credentials credentials)
+                                 Credentials credentials,
+                                 std::function<bool()> cancelled)
     : client_(client),
       ref_(std::move(ref)),
       credentials_(std::move(credentials)),
+      cancelled_(std::move(cancelled)),
       endpoints_(EndpointsFor(ref_.domain, client->options())) {}
+
+bool RegistrySession::Cancelled() const { return cancelled_ && cancelled_(); }
+
+// Sleeps `delay` in short steps, so that a cancelled pull does not wait out
+// its backoff; false when cancelled.
+bool RegistrySession::Backoff(std::chrono::milliseconds delay) const {
+  auto end = std::chrono::steady_clock::now() + delay;
+  while (!Cancelled()) {
+    auto left = end - std::chrono::steady_clock::now();
+    if (left <= std::chrono::milliseconds(0)) return true;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        left, std::chrono::milliseconds(100)));
+  }
+  return false;
+}
 
 std::string RegistrySession::Url(const Endpoint& ep, absl::string_view kind,
                                  absl::string_view what) const {
@@ -154,6 +175,8 @@ absl::StatusOr<HttpResponse> RegistrySession::SendOnce(const Endpoint& ep,
                                                        HttpRequest req) {
   req.tls = ep.tls;
   req.timeouts = client_->options().timeouts;
+  req.loopback_ok = IsLoopbackHost(HostOf(ep.base));
+  req.cancelled = cancelled_;
   if (!ep.may_fall_back_to_http) return Send(ep, req);
   std::string known = client_->KnownScheme(ep.base);
   if (known == "https") return Send(ep, req);
@@ -185,10 +208,21 @@ absl::StatusOr<HttpResponse> RegistrySession::Send(const Endpoint& ep,
   if (resp.status != 401) return resp;
   auto challenges = ParseChallenges(resp.Headers("www-authenticate"));
   if (challenges.empty()) return resp;
-  if (credentials_.empty() && challenges[0].scheme == "basic") return resp;
-  AuthContext ctx{&credentials_,
-                  absl::StrCat("repository:", ref_.path, ":pull"), req.tls,
-                  req.timeouts, &client_->tokens()};
+  // Credentials naming another registry are not offered to this one.
+  static const Credentials kAnonymous;
+  const Credentials& creds = CredentialsApplyTo(credentials_, HostOf(ep.base))
+                                 ? credentials_
+                                 : kAnonymous;
+  if (creds.empty() && challenges[0].scheme == "basic") return resp;
+  AuthContext ctx{
+      &creds,
+      absl::StrCat("repository:", ref_.path, ":pull"),
+      req.tls,
+      req.timeouts,
+      &client_->tokens(),
+      req.loopback_ok,
+      [this](absl::string_view h) { return client_->ClearTextOk(h); },
+      cancelled_};
   ASSIGN_OR_RETURN(auth, Authorize(challenges[0], ctx));
   {
     absl::MutexLock lock(&mu_);
@@ -210,7 +244,7 @@ absl::StatusOr<HttpResponse> RegistrySession::SendWithRetries(
             << (resp.ok() ? absl::StrCat("HTTP ", resp->status)
                           : resp.status().ToString())
             << "), retrying in " << delay.count() << "ms";
-    std::this_thread::sleep_for(delay);
+    if (!Backoff(delay)) return resp;
     delay *= 2;
   }
 }
@@ -244,6 +278,7 @@ absl::StatusOr<FetchedManifest> RegistrySession::GetManifest(
     }
     last = resp.ok() ? HttpError(*resp, what) : Annotate(resp.status(), what);
     errors.push_back(std::string(last.message()));
+    if (absl::IsCancelled(last)) break;  // the client went away
     if (ep.mirror) LOG(WARNING) << "mirror failed, trying next: " << last;
   }
   if (errors.size() > 1) {
@@ -293,10 +328,11 @@ absl::Status RegistrySession::FetchBlob(const Descriptor& blob,
       bool retry = absl::IsUnavailable(last) || absl::IsDeadlineExceeded(last);
       if (!retry) break;
       VLOG(1) << last << ": retrying in " << delay.count() << "ms";
-      std::this_thread::sleep_for(delay);
+      if (!Backoff(delay)) return last;
       delay *= 2;
     }
     if (absl::IsDataLoss(last)) RETURN_IF_ERROR(writer->Reset());
+    if (absl::IsCancelled(last)) break;  // the client went away
   }
   return last;
 }

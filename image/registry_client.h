@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -70,7 +71,9 @@ class RegistrySession {
  private:
   friend class RegistryClient;
   RegistrySession(RegistryClient* client, Reference ref,
-                  Credentials credentials);
+                  Credentials credentials, std::function<bool()> cancelled);
+  bool Cancelled() const;
+  [[nodiscard]] bool Backoff(std::chrono::milliseconds delay) const;
   [[nodiscard]] absl::StatusOr<HttpResponse> Send(const Endpoint& ep,
                                                   HttpRequest req);
   [[nodiscard]] absl::StatusOr<HttpResponse> SendWithRetries(
@@ -87,6 +90,7 @@ class RegistrySession {
   RegistryClient* client_;
   Reference ref_;
   Credentials credentials_;
+  std::function<bool()> cancelled_;  // may be empty
   std::vector<Endpoint> endpoints_;
   absl::Mutex mu_;
   int preferred_ ABSL_GUARDED_BY(mu_) = 0;  // endpoint that served the manifest
@@ -97,8 +101,14 @@ class RegistryClient {
  public:
   explicit RegistryClient(RegistryOptions options)
       : options_(std::move(options)) {}
+  // `cancelled`, polled during transfers and backoffs, ends the session's
+  // requests with Cancelled when it turns true.
   std::unique_ptr<RegistrySession> Open(const Reference& ref,
-                                        Credentials credentials);
+                                        Credentials credentials,
+                                        std::function<bool()> cancelled = {});
+  // Whether credentials may go over plain HTTP to `host`: loopback, or
+  // configured plain_http or insecure_skip_verify.
+  bool ClearTextOk(absl::string_view host) const;
   const RegistryOptions& options() const { return options_; }
   TokenCache& tokens() { return tokens_; }
   // The scheme a loopback origin turned out to speak, learned once per

@@ -33,8 +33,8 @@ struct DirTime {
 
 class Applier {
  public:
-  Applier(ConfinedRoot root, LayerStream* stream)
-      : root_(std::move(root)), stream_(stream) {}
+  Applier(ConfinedRoot root, LayerStream* stream, const UnpackLimits& limits)
+      : root_(std::move(root)), stream_(stream), limits_(limits) {}
   ~Applier() { archive_read_free(ar_); }
   absl::StatusOr<uint64_t> Run();
 
@@ -54,6 +54,7 @@ class Applier {
 
   ConfinedRoot root_;
   LayerStream* stream_;
+  const UnpackLimits& limits_;
   archive* ar_ = archive_read_new();
   std::vector<DirTime> dir_times_;
 };
@@ -108,6 +109,11 @@ absl::StatusOr<uint64_t> Applier::Run() {
           "layer: bad tar after ", entries, " entries: ",
           archive_error_string(ar_) ? archive_error_string(ar_) : "?"));
     }
+    if (limits_.max_entries > 0 && entries >= limits_.max_entries) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("layer has more than ", limits_.max_entries,
+                       " entries (limit image.max_layer_entries)"));
+    }
     RETURN_IF_ERROR(ApplyEntry(e));
     ++entries;
   }
@@ -150,6 +156,12 @@ absl::Status Applier::ApplyNamed(archive_entry* e, int dir,
   RETURN_IF_ERROR(Create(e, dir, name));
   RETURN_IF_ERROR(SetMeta(e, dir, name));
   if (is_dir) {
+    if (limits_.max_directories > 0 &&
+        dir_times_.size() >= limits_.max_directories) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("layer has more than ", limits_.max_directories,
+                       " directories (limit image.max_layer_directories)"));
+    }
     DirTime t{path, {}};
     t.times[0] = {archive_entry_atime(e), archive_entry_atime_nsec(e)};
     t.times[1] = {archive_entry_mtime(e), archive_entry_mtime_nsec(e)};
@@ -309,10 +321,12 @@ absl::Status Applier::SetTimes() {
 }  // namespace
 
 absl::StatusOr<UnpackResult> ApplyLayer(const std::string& blob_path,
-                                        const std::string& snapshot_dir) {
+                                        const std::string& snapshot_dir,
+                                        const UnpackLimits& limits) {
   ASSIGN_OR_RETURN(auto stream, LayerStream::Open(blob_path));
+  stream->LimitBytes(limits.max_bytes, "image.max_layer_bytes");
   ASSIGN_OR_RETURN(ConfinedRoot root, ConfinedRoot::Open(snapshot_dir));
-  Applier applier(std::move(root), stream.get());
+  Applier applier(std::move(root), stream.get(), limits);
   ASSIGN_OR_RETURN(uint64_t entries, applier.Run());
   RETURN_IF_ERROR(stream->Drain());
   return UnpackResult{stream->Digest(), entries};

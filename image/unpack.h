@@ -20,12 +20,24 @@
 
 namespace crisp::image {
 
+// Caps on what one layer may expand to (audit L8): a gzip of a few MiB can
+// hold terabytes of zeros or millions of empty entries. Exceeding one fails
+// the layer (ResourceExhausted naming the limit's crisp.toml key). 0: no
+// cap.
+struct UnpackLimits {
+  uint64_t max_bytes = uint64_t{64} << 30;  // image.max_layer_bytes
+  uint64_t max_entries = 4'000'000;         // image.max_layer_entries
+  // Directory mtimes are kept in memory until the layer's end.
+  uint64_t max_directories = 1'000'000;  // image.max_layer_directories
+};
+
 struct UnpackResult {
   std::string diff_id;  // sha256 of the uncompressed tar
   uint64_t entries = 0;
 };
 
 [[nodiscard]] absl::StatusOr<UnpackResult> ApplyLayer(
-    const std::string& blob_path, const std::string& snapshot_dir);
+    const std::string& blob_path, const std::string& snapshot_dir,
+    const UnpackLimits& limits = {});
 
 }  // namespace crisp::image

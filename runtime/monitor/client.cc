@@ -1,11 +1,13 @@
 #include "runtime/monitor/client.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -35,6 +37,38 @@ std::vector<std::string> Argv(const MonitorSpawn& s) {
   return argv;
 }
 
+// The starter's report: everything it writes until it closes the pipe, or
+// DeadlineExceeded when that takes longer than `timeout`.
+absl::StatusOr<std::string> ReadReport(int fd, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    int64_t left = absl::ToInt64Milliseconds(deadline - absl::Now());
+    if (left <= 0) return absl::DeadlineExceededError("no report");
+    pollfd p{fd, POLLIN, 0};
+    int rc = poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 1000)));
+    if (rc < 0 && errno != EINTR) return LastErrno("poll");
+    if (rc <= 0) continue;
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+// SIGTERM asks the starter to SIGKILL the monitor it forked (main.cc);
+// SIGKILL follows if it does not exit within a second. Reaped either way.
+void StopStarter(pid_t pid) {
+  kill(pid, SIGTERM);
+  for (int i = 0; i < 100; ++i) {
+    if (waitpid(pid, nullptr, WNOHANG) == pid) return;
+    usleep(10000);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+}
+
 }  // namespace
 
 absl::StatusOr<pid_t> SpawnMonitor(const MonitorSpawn& spawn) {
@@ -58,9 +92,16 @@ absl::StatusOr<pid_t> SpawnMonitor(const MonitorSpawn& spawn) {
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) return ErrnoToStatus(rc, "spawn " + spawn.monitor_path);
   w.Reset();
-  std::string line = ReadFd(r.get());
+  auto report = ReadReport(r.get(), spawn.report_timeout);
+  if (!report.ok()) {
+    StopStarter(pid);
+    return absl::DeadlineExceededError(
+        absl::StrCat("crisp-monitor for ", spawn.id, ": no report within ",
+                     absl::FormatDuration(spawn.report_timeout),
+                     " (container setup stuck?); the monitor was killed"));
+  }
   waitpid(pid, nullptr, 0);
-  line = std::string(absl::StripAsciiWhitespace(line));
+  std::string line(absl::StripAsciiWhitespace(*report));
   pid_t init = 0;
   if (line.rfind("ok ", 0) == 0 && absl::SimpleAtoi(line.substr(3), &init)) {
     return init;

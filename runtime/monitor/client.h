@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/process.h"
 #include "common/unique_fd.h"
 
@@ -22,11 +23,18 @@ struct MonitorSpawn {
   size_t max_line = size_t{16} * 1024;
   bool stdin_open = false;
   bool start = false;  // exec at once instead of waiting for runtime::Start
+  // How long the monitor may take to create the container and report. A
+  // setup stuck in the kernel (a hung NFS hostPath) must not block
+  // CreateContainer, and every retry of that name, forever (audit L9).
+  absl::Duration report_timeout = absl::Minutes(2);
 };
 
 // Spawns crisp-monitor, waits for its "ok <pid>" / "error <msg>" line and
 // reaps the short-lived starter; returns the container init's pid. The
-// monitor itself is detached and outlives the caller.
+// monitor itself is detached and outlives the caller. Without a report
+// within report_timeout: DeadlineExceeded, after stopping the starter
+// (SIGTERM, which makes it SIGKILL the monitor it forked, then SIGKILL)
+// and reaping it.
 [[nodiscard]] absl::StatusOr<pid_t> SpawnMonitor(const MonitorSpawn& spawn);
 
 // The monitor serving `dir`, if it is still the process recorded in

@@ -7,6 +7,7 @@
 // the detached monitor then serves the container until it exits.
 #include <fcntl.h>
 #include <malloc.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -77,6 +78,19 @@ int Serve(const MonitorOptions& o, int report) {
   return st.ok() ? 0 : 1;
 }
 
+// The detached monitor the starter forked: crispd SIGTERMs the starter
+// when the monitor's report is overdue, and the monitor (stuck creating
+// the container) and its process group go with it.
+volatile pid_t g_monitor = 0;
+
+void KillMonitor(int) {
+  if (g_monitor > 0) {
+    kill(-g_monitor, SIGKILL);
+    kill(g_monitor, SIGKILL);
+  }
+  _exit(1);
+}
+
 void Detach() {
   setsid();
   int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -116,6 +130,10 @@ int main(int argc, char** argv) {
     _exit(Serve(o, fds[1]));
   }
   close(fds[1]);
+  if (pid > 0) {
+    g_monitor = pid;
+    signal(SIGTERM, KillMonitor);
+  }
   char buf[1024];
   ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
   std::string line = n > 0 ? std::string(buf, n) : "error monitor died\n";

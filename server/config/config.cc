@@ -38,6 +38,17 @@ class TableReader {
     *out = static_cast<int>(v);
     return absl::OkStatus();
   }
+  // A count or size: 0 or more.
+  absl::Status Count(const char* key, uint64_t* out) {
+    int64_t v = static_cast<int64_t>(*out);
+    RETURN_IF_ERROR(Read<int64_t>(key, "an integer", &v));
+    if (v < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("config key ", Name(key), ": ", v, " is negative"));
+    }
+    *out = static_cast<uint64_t>(v);
+    return absl::OkStatus();
+  }
   absl::Status Bool(const char* key, bool* out) {
     return Read<bool>(key, "a boolean", out);
   }
@@ -163,6 +174,14 @@ absl::Status ReadSections(TableReader& top, Config* c) {
         r.Int("max_concurrent_downloads", &c->image.max_concurrent_downloads));
     RETURN_IF_ERROR(
         r.Int("stall_timeout_seconds", &c->image.stall_timeout_seconds));
+    RETURN_IF_ERROR(r.Int("low_speed_bytes_per_second",
+                          &c->image.low_speed_bytes_per_second));
+    RETURN_IF_ERROR(
+        r.Int("low_speed_time_seconds", &c->image.low_speed_time_seconds));
+    RETURN_IF_ERROR(r.Count("max_layer_bytes", &c->image.max_layer_bytes));
+    RETURN_IF_ERROR(r.Count("max_layer_entries", &c->image.max_layer_entries));
+    RETURN_IF_ERROR(
+        r.Count("max_layer_directories", &c->image.max_layer_directories));
     RETURN_IF_ERROR(r.CheckNoUnknownKeys());
   }
   ASSIGN_OR_RETURN(const toml::table* streaming, top.Table("streaming"));
@@ -262,6 +281,15 @@ absl::Status ValidateConfig(const Config& c) {
     return absl::InvalidArgumentError(
         "config key image.stall_timeout_seconds: must be between 1 and 3600");
   }
+  if (c.image.low_speed_bytes_per_second < 0) {
+    return absl::InvalidArgumentError(
+        "config key image.low_speed_bytes_per_second: must be 0 or more");
+  }
+  if (c.image.low_speed_time_seconds < 1 ||
+      c.image.low_speed_time_seconds > 3600) {
+    return absl::InvalidArgumentError(
+        "config key image.low_speed_time_seconds: must be between 1 and 3600");
+  }
   return ValidateStreaming(c.streaming);
 }
 
@@ -288,7 +316,12 @@ nlohmann::json ConfigToJson(const Config& c) {
       {"image",
        {{"sandbox_image", c.image.sandbox_image},
         {"max_concurrent_downloads", c.image.max_concurrent_downloads},
-        {"stall_timeout_seconds", c.image.stall_timeout_seconds}}},
+        {"stall_timeout_seconds", c.image.stall_timeout_seconds},
+        {"low_speed_bytes_per_second", c.image.low_speed_bytes_per_second},
+        {"low_speed_time_seconds", c.image.low_speed_time_seconds},
+        {"max_layer_bytes", c.image.max_layer_bytes},
+        {"max_layer_entries", c.image.max_layer_entries},
+        {"max_layer_directories", c.image.max_layer_directories}}},
       {"streaming",
        {{"address", c.streaming.address}, {"port", c.streaming.port}}},
       {"registries", registries},

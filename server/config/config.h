@@ -42,6 +42,14 @@ struct Config {
     std::string sandbox_image = "registry.k8s.io/pause:3.9";
     int max_concurrent_downloads = 3;
     int stall_timeout_seconds = 60;  // a download idle this long fails
+    // A download slower than this for low_speed_time_seconds fails (0: no
+    // minimum rate).
+    int low_speed_bytes_per_second = 1024;
+    int low_speed_time_seconds = 60;
+    // What one layer may expand to (0: no cap): decompression bombs.
+    uint64_t max_layer_bytes = uint64_t{64} << 30;
+    uint64_t max_layer_entries = 4'000'000;
+    uint64_t max_layer_directories = 1'000'000;
   } image;
 
   // The exec/attach/port-forward streaming server (HTTP, SPDY/3.1).

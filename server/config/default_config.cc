@@ -41,6 +41,19 @@ max_concurrent_downloads = 3
 # A download that receives no byte for this many seconds fails (and is
 # retried) instead of hanging the pull.
 stall_timeout_seconds = 60
+# A download slower than this many bytes per second for
+# low_speed_time_seconds fails (and is retried): a registry trickling bytes
+# cannot hold a pull forever. 0: no minimum rate.
+low_speed_bytes_per_second = 1024
+# The window of that minimum rate, in seconds.
+low_speed_time_seconds = 60
+# What one layer may expand to when unpacked (0: no cap), since a small
+# gzip can hold terabytes of zeros: uncompressed bytes,
+max_layer_bytes = 68719476736
+# entries (files, directories, links),
+max_layer_entries = 4000000
+# and directories (their mtimes are kept in memory until the layer's end).
+max_layer_directories = 1000000
 
 [streaming]
 # Where the exec, attach and port-forward streaming server listens; the

@@ -32,6 +32,7 @@ absl::StatusOr<image::Credentials> ToCredentials(const v1::AuthConfig& auth) {
   if (!auth.password().empty()) c.password = auth.password();
   c.identity_token = auth.identity_token();
   c.registry_token = auth.registry_token();
+  c.server_address = auth.server_address();
   return c;
 }
 

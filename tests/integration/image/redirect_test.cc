@@ -1,6 +1,7 @@
 // Registries that redirect blob downloads to another host, or stall in the
 // middle of one (tests/integration/image/fake_registry.py).
 #include <chrono>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -83,6 +84,34 @@ TEST_F(FakeRegistryTest, StalledDownloadFailsAfterTheStallTimeout) {
   EXPECT_THAT(s.error_message(), HasSubstr("no progress"));
   EXPECT_LT(took, std::chrono::seconds(30)) << crispd_.Log();
   EXPECT_TRUE(List().empty());
+}
+
+// Security audit L9: a PullImage whose client gave up (its deadline passed)
+// stops at once instead of holding the download until the stall timeout:
+// the partial blob goes, and the daemon pulls on as before.
+TEST_F(FakeRegistryTest, APullWhoseClientGaveUpStopsAndLeavesNoPartialBlob) {
+  SKIP_UNLESS_LAB_UP();
+  StartDaemon("[image]\nstall_timeout_seconds = 600\n");
+  StartFake("--stall");
+  CriClient impatient(crispd_.address(), std::chrono::seconds(3));
+  v1::PullImageRequest req;
+  req.mutable_image()->set_image(host() + "/e2e-test-images/busybox:1.29-2");
+  *req.mutable_auth() = Creds();
+  v1::PullImageResponse resp;
+  grpc::Status s =
+      impatient.Call(&v1::ImageService::Stub::PullImage, req, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << s.error_message();
+  EXPECT_GT(Leaks().value("storage_requests", 0), 0);  // a download began
+  std::string ingest = crispd_.root() + "/content/ingest";
+  for (int i = 0; i < 100 && !Entries(ingest).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_THAT(Entries(ingest), ::testing::IsEmpty()) << crispd_.Log();
+  std::string id;
+  grpc::Status next = Pull(Lab("e2e-test-images/busybox:1.29-2"), &id);
+  EXPECT_TRUE(next.ok()) << next.error_message();
+  EXPECT_TRUE(List().size() == 1);
 }
 
 }  // namespace

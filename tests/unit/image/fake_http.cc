@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -56,13 +58,15 @@ FakeRequest ParseRequest(const std::string& data) {
   return r;
 }
 
-void WriteAll(int fd, const std::string& s) {
+// MSG_NOSIGNAL: a client that hung up must not SIGPIPE the test.
+bool WriteAll(int fd, const std::string& s) {
   size_t off = 0;
   while (off < s.size()) {
-    ssize_t n = ::write(fd, s.data() + off, s.size() - off);
-    if (n <= 0) return;
+    ssize_t n = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return false;
     off += static_cast<size_t>(n);
   }
+  return true;
 }
 
 }  // namespace
@@ -111,7 +115,16 @@ void FakeHttpServer::Answer(int fd) {
                                   "Connection: close\r\n");
   for (const auto& [k, v] : resp.headers)
     absl::StrAppend(&head, k, ": ", v, "\r\n");
-  WriteAll(fd, head + "\r\n" + (req.method == "HEAD" ? "" : resp.body));
+  std::string body = req.method == "HEAD" ? "" : resp.body;
+  if (resp.trickle_ms <= 0) {
+    WriteAll(fd, head + "\r\n" + body);
+    return;
+  }
+  if (!WriteAll(fd, head + "\r\n")) return;
+  for (char c : body) {
+    if (stop_ || !WriteAll(fd, std::string(1, c))) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(resp.trickle_ms));
+  }
 }
 
 }  // namespace crisp::image::testing

@@ -25,6 +25,9 @@ struct FakeResponse {
   std::string content_type = "application/json";
   std::string body;
   std::map<std::string, std::string> headers;
+  // > 0: the body goes out one byte every trickle_ms (a slow registry);
+  // it stops early when the client hangs up or the server stops.
+  int trickle_ms = 0;
 };
 
 class FakeHttpServer {

@@ -3,8 +3,11 @@
 // 127.0.0.1 (fake_http.h).
 #include "image/image_manager.h"
 
+#include <dirent.h>
+
 #include <atomic>
 #include <stdexcept>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -28,12 +31,30 @@ class ImageManagerTest : public ::testing::Test {
                                     server::SchemaMigrations());
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
+    Reopen(Options());
+  }
+  ImageManagerOptions Options() {
     ImageManagerOptions options;
     options.root = tmp_.path();
     options.registry.attempts = 1;
+    return options;
+  }
+  void Reopen(const ImageManagerOptions& options) {
+    manager_.reset();
     auto m = ImageManager::Open(options, db_.get());
     ASSERT_TRUE(m.ok()) << m.status();
     manager_ = std::move(*m);
+  }
+  std::vector<std::string> Entries(const std::string& rel) {
+    std::vector<std::string> out;
+    DIR* d = ::opendir((tmp_.path() + "/" + rel).c_str());
+    if (d == nullptr) return out;
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") out.push_back(n);
+    }
+    ::closedir(d);
+    return out;
   }
   // A record with no layers, named by `tag`.
   void PutImage(const std::string& id, const std::string& tag) {
@@ -77,9 +98,8 @@ TEST_F(ImageManagerTest, NamesWinOverIdPrefixesAndShortPrefixesAreNotIds) {
 // (a wrongly typed schemaVersion) until `good` is set.
 class FakeRegistry {
  public:
-  FakeRegistry() {
-    std::string tar =
-        testing::BuildTar({{.path = "hello", .content = "world"}});
+  explicit FakeRegistry(std::string tar = testing::BuildTar(
+                            {{.path = "hello", .content = "world"}})) {
     layer_ = testing::Gzip(tar);
     config_ =
         nlohmann::json{
@@ -108,12 +128,18 @@ class FakeRegistry {
       return {200, "application/octet-stream", config_};
     }
     if (r.target == "/v2/lib/img/blobs/" + Sha256Digest(layer_)) {
-      return {200, "application/octet-stream", layer_};
+      ++layer_requests;
+      FakeResponse resp{200, "application/octet-stream", layer_};
+      resp.trickle_ms = trickle_ms;
+      return resp;
     }
     return {404, "text/plain", "not found"};
   }
   std::string config_digest() const { return Sha256Digest(config_); }
+  std::string layer_digest() const { return Sha256Digest(layer_); }
   std::atomic<bool> good{false};
+  std::atomic<int> trickle_ms{0};  // > 0: the layer trickles out
+  std::atomic<int> layer_requests{0};
 
  private:
   std::string layer_, config_, manifest_;
@@ -139,6 +165,100 @@ TEST_F(ImageManagerTest, APullAfterAFailedOneWorks) {
   auto second = manager_->Pull(ref, {});
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->id, registry.config_digest());
+}
+
+// Security audit L8: a layer that expands beyond the configured cap fails
+// the pull with an error naming the layer and the limit, and leaves no
+// image and no snapshot (not even a half-unpacked temp dir).
+TEST_F(ImageManagerTest, ALayerBeyondTheByteCapFailsThePullAndLeavesNothing) {
+  ImageManagerOptions options = Options();
+  options.limits.max_bytes = 1 << 20;
+  Reopen(options);
+  FakeRegistry registry(testing::BuildTar(
+      {{.path = "zeros", .content = std::string(8 << 20, '\0')}}));
+  registry.good = true;
+  FakeHttpServer server(
+      [&](const FakeRequest& r) { return registry.Answer(r); });
+  auto rec = manager_->Pull(server.host() + "/lib/img:latest", {});
+  EXPECT_EQ(rec.status().code(), absl::StatusCode::kResourceExhausted)
+      << rec.status();
+  EXPECT_THAT(rec.status().message(),
+              ::testing::HasSubstr(registry.layer_digest()));
+  EXPECT_THAT(rec.status().message(),
+              ::testing::HasSubstr("image.max_layer_bytes"));
+  auto list = manager_->List();
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_TRUE(list->empty());
+  EXPECT_THAT(Entries("snapshots"), ::testing::IsEmpty());
+}
+
+// Security audit L9: a pull whose only caller went away stops within about
+// a second, leaves no partial blob and frees its download slot (with one
+// slot, a later pull would otherwise queue behind the trickle forever).
+TEST_F(ImageManagerTest, ACancelledPullStopsFreesItsSlotAndLeavesNoBlob) {
+  ImageManagerOptions options = Options();
+  options.max_concurrent_downloads = 1;
+  Reopen(options);
+  FakeRegistry slow;
+  slow.good = true;
+  slow.trickle_ms = 1000;
+  FakeHttpServer slow_server(
+      [&](const FakeRequest& r) { return slow.Answer(r); });
+  std::atomic<bool> gone{false};
+  std::thread cancel([&] {
+    while (slow.layer_requests.load() == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    gone = true;
+  });
+  auto rec = manager_->Pull(slow_server.host() + "/lib/img:latest", {},
+                            [&] { return gone.load(); });
+  cancel.join();
+  EXPECT_EQ(rec.status().code(), absl::StatusCode::kCancelled) << rec.status();
+  EXPECT_THAT(Entries("content/ingest"), ::testing::IsEmpty());
+  FakeRegistry fast;
+  fast.good = true;
+  FakeHttpServer fast_server(
+      [&](const FakeRequest& r) { return fast.Answer(r); });
+  auto next = manager_->Pull(fast_server.host() + "/lib/img:latest", {});
+  EXPECT_TRUE(next.ok()) << next.status();
+}
+
+// Security audit L9: two callers share a pull; the one that started it
+// goes away, the pull goes on and the other gets the image.
+TEST_F(ImageManagerTest, ASharedPullGoesOnForTheCallerThatStays) {
+  FakeRegistry registry;
+  registry.good = true;
+  registry.trickle_ms = 30;
+  FakeHttpServer server(
+      [&](const FakeRequest& r) { return registry.Answer(r); });
+  std::string ref = server.host() + "/lib/img:latest";
+  std::atomic<bool> first_gone{false};
+  absl::StatusOr<ImageRecord> first = absl::UnknownError("not run");
+  std::thread leader([&] {
+    first = manager_->Pull(ref, {}, [&] { return first_gone.load(); });
+  });
+  while (registry.layer_requests.load() == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // The waiter polls its own flag only once it has joined the pull.
+  std::atomic<bool> second_joined{false};
+  absl::StatusOr<ImageRecord> second = absl::UnknownError("not run");
+  std::thread waiter([&] {
+    second = manager_->Pull(ref, {}, [&] {
+      second_joined = true;
+      return false;
+    });
+  });
+  while (!second_joined.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  first_gone = true;
+  leader.join();
+  waiter.join();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->id, registry.config_digest());
+  EXPECT_EQ(registry.layer_requests.load(), 1);
 }
 
 }  // namespace

@@ -40,6 +40,15 @@ TEST(RegistryAuthTest, DecodesAuthField) {
   EXPECT_FALSE(DecodeAuth("bm9jb2xvbg==").ok());  // "nocolon"
 }
 
+// The context of a registry on loopback whose (loopback) realm may receive
+// credentials over plain HTTP.
+AuthContext LoopbackRegistry(const Credentials* c, TokenCache* cache) {
+  AuthContext ctx{c, "repository:x:pull", {}, {}, cache};
+  ctx.loopback_ok = true;
+  ctx.clear_text_ok = [](absl::string_view) { return true; };
+  return ctx;
+}
+
 TEST(RegistryAuthTest, RegistryTokenIsSentAsIs) {
   Credentials c;
   c.registry_token = "tok";
@@ -88,7 +97,7 @@ TEST(RegistryAuthTest, HostileTokenServerAnswersAreErrors) {
   });
   Credentials c;
   TokenCache cache;
-  AuthContext ctx{&c, "repository:x:pull", {}, {}, &cache};
+  AuthContext ctx = LoopbackRegistry(&c, &cache);
   Challenge ch{"bearer", {{"realm", server.url("/token")}}};
   struct Case {
     std::string body, error;
@@ -129,7 +138,7 @@ TEST(RegistryAuthTest, TokensAreCachedPerCredentialNotPerUser) {
   TokenCache cache;
   Challenge ch{"bearer", {{"realm", server.url("/token")}}};
   auto authorize = [&](const Credentials& c) {
-    AuthContext ctx{&c, "repository:x:pull", {}, {}, &cache};
+    AuthContext ctx = LoopbackRegistry(&c, &cache);
     auto h = Authorize(ch, ctx);
     EXPECT_TRUE(h.ok()) << h.status();
     return h.value_or("");
@@ -163,6 +172,69 @@ TEST(RegistryAuthTest, TokenCacheSweepsExpiredEntriesAndIsBounded) {
   // The newest entry stays; the one closest to expiry went first.
   EXPECT_EQ(cache.Get("k" + std::to_string(TokenCache::kMaxEntries + 9)), "v");
   EXPECT_EQ(cache.Get("fresh"), "");
+}
+
+// Security audit L3: the realm is the registry's choice: never a
+// link-local address (cloud metadata), loopback only for a loopback
+// registry.
+TEST(RegistryAuthTest, TokenRealmsMayNotReachLinkLocalOrForeignLoopback) {
+  FakeHttpServer server([](const FakeRequest&) {
+    return FakeResponse{200, "application/json", R"({"token": "t"})"};
+  });
+  Credentials none;
+  TokenCache cache;
+  AuthContext ctx = LoopbackRegistry(&none, &cache);
+  auto metadata = Authorize(
+      {"bearer", {{"realm", "http://169.254.169.254/latest/api/token"}}}, ctx);
+  EXPECT_EQ(metadata.status().code(), absl::StatusCode::kPermissionDenied)
+      << metadata.status();
+  EXPECT_THAT(metadata.status().message(), HasSubstr("link-local"));
+  ctx.loopback_ok = false;  // a registry that is not on loopback
+  auto local = Authorize({"bearer", {{"realm", server.url("/token")}}}, ctx);
+  EXPECT_EQ(local.status().code(), absl::StatusCode::kPermissionDenied)
+      << local.status();
+  EXPECT_EQ(server.requests(), 0);
+}
+
+// Security audit L2: credentials (Basic or a refresh token) never go to a
+// plain-HTTP realm the node did not allow; an anonymous token request may.
+TEST(RegistryAuthTest, CredentialsAreNotSentToAPlainHttpRealm) {
+  FakeHttpServer server([](const FakeRequest&) {
+    return FakeResponse{200, "application/json", R"({"token": "t"})"};
+  });
+  TokenCache cache;
+  Challenge ch{"bearer", {{"realm", server.url("/token")}}};
+  Credentials basic{"user", "secret", "", ""}, refresh{"", "", "rt", ""};
+  for (const Credentials* c : {&basic, &refresh}) {
+    AuthContext ctx = LoopbackRegistry(c, &cache);
+    ctx.clear_text_ok = [](absl::string_view) { return false; };
+    auto h = Authorize(ch, ctx);
+    EXPECT_EQ(h.status().code(), absl::StatusCode::kFailedPrecondition)
+        << h.status();
+    EXPECT_THAT(h.status().message(), HasSubstr("plain HTTP"));
+  }
+  EXPECT_EQ(server.requests(), 0);
+  Credentials none;
+  AuthContext anonymous = LoopbackRegistry(&none, &cache);
+  anonymous.clear_text_ok = [](absl::string_view) { return false; };
+  auto h = Authorize(ch, anonymous);
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(*h, "Authorization: Bearer t");
+}
+
+// Security audit L3: what the realm answers with an error stays in the log.
+TEST(RegistryAuthTest, RealmErrorBodiesStayOutOfErrors) {
+  FakeHttpServer server([](const FakeRequest&) {
+    return FakeResponse{401, "text/plain", "instance-secret=SECRET-42"};
+  });
+  Credentials c{"user", "pw", "", ""};
+  TokenCache cache;
+  AuthContext ctx = LoopbackRegistry(&c, &cache);
+  auto h = Authorize({"bearer", {{"realm", server.url("/token")}}}, ctx);
+  EXPECT_EQ(h.status().code(), absl::StatusCode::kUnauthenticated)
+      << h.status();
+  EXPECT_THAT(h.status().message(), ::testing::Not(HasSubstr("SECRET")));
+  EXPECT_THAT(h.status().message(), HasSubstr("HTTP 401"));
 }
 
 TEST(HttpClientTest, OriginsAndRedirectResolution) {

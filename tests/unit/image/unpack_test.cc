@@ -27,10 +27,11 @@ class UnpackTest : public ::testing::Test {
     ASSERT_EQ(::mkdir(outside_.c_str(), 0755), 0);
     testing::WriteFile(outside_ + "/secret", "keep");
   }
-  absl::StatusOr<UnpackResult> Apply(const std::string& blob) {
+  absl::StatusOr<UnpackResult> Apply(const std::string& blob,
+                                     const UnpackLimits& limits = {}) {
     std::string path = tmp_.path() + "/layer";
     testing::WriteFile(path, blob);
-    return ApplyLayer(path, snap_);
+    return ApplyLayer(path, snap_, limits);
   }
   void ExpectOutsideUntouched() {
     EXPECT_EQ(testing::ReadFileOrEmpty(outside_ + "/secret"), "keep");
@@ -245,6 +246,41 @@ TEST_F(UnpackTest, OversizedPaxHeaderIsRefused) {
   auto r = Apply(hdr + std::string(4096, 'a'));
   EXPECT_FALSE(r.ok());
   ExpectOutsideUntouched();
+}
+
+// Security audit L8: a small gzip that expands beyond the configured cap
+// (bytes, entries or directories) fails with an error naming the limit.
+TEST_F(UnpackTest, LayersExpandingBeyondTheCapsFail) {
+  std::string bomb = testing::Gzip(
+      BuildTar({{.path = "zeros", .content = std::string(4 << 20, '\0')}}));
+  ASSERT_LT(bomb.size(), 64u << 10);
+  UnpackLimits bytes;
+  bytes.max_bytes = 1 << 20;
+  auto r = Apply(bomb, bytes);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted)
+      << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr("image.max_layer_bytes"));
+  EXPECT_THAT(r.status().message(), HasSubstr("1048576"));
+
+  std::vector<testing::TarEntry> files, dirs;
+  for (int i = 0; i < 20; ++i) {
+    files.push_back({.path = "f" + std::to_string(i)});
+    dirs.push_back({.path = "d" + std::to_string(i), .type = '5'});
+  }
+  UnpackLimits entries;
+  entries.max_entries = 10;
+  r = Apply(testing::Gzip(BuildTar(files)), entries);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted)
+      << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr("image.max_layer_entries"));
+  UnpackLimits directories;
+  directories.max_directories = 5;
+  r = Apply(testing::Gzip(BuildTar(dirs)), directories);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted)
+      << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr("image.max_layer_directories"));
+  // Within the caps the same layers apply.
+  EXPECT_TRUE(Apply(bomb).ok());
 }
 
 }  // namespace

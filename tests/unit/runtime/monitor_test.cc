@@ -1,9 +1,14 @@
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "common/files.h"
 #include "gtest/gtest.h"
 #include "runtime/monitor/attach.h"
+#include "runtime/monitor/client.h"
 #include "runtime/monitor/cri_log.h"
 #include "runtime/monitor/exit_status.h"
 
@@ -84,6 +89,38 @@ TEST(ExitStatusTest, WrittenAtomicallyAndReadBack) {
   EXPECT_EQ(back->finished_at, 42);
   EXPECT_EQ(FromWaitStatus(3 << 8).exit_code, 3);
   (void)RemoveAll(tmpl);
+}
+
+// Security audit L9: a monitor that never reports (the container's setup
+// stuck in the kernel, e.g. on a hung NFS hostPath) fails the spawn with
+// DeadlineExceeded, and is killed and reaped, instead of blocking
+// CreateContainer (and every retry of that name) forever.
+TEST(MonitorClientTest, AMonitorThatNeverReportsIsKilledAtTheDeadline) {
+  char tmpl[] = "/tmp/crisp-monitor-client-test-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  std::string dir = tmpl;
+  std::string script = dir + "/fake-monitor";
+  ASSERT_TRUE(
+      WriteFileAtomic(
+          script, "#!/bin/sh\necho $$ > " + dir + "/pid\nexec sleep 5\n", 0755)
+          .ok());
+  MonitorSpawn spawn;
+  spawn.monitor_path = script;
+  spawn.id = "stuck";
+  spawn.dir = dir;
+  spawn.report_timeout = absl::Milliseconds(500);
+  auto init = SpawnMonitor(spawn);
+  EXPECT_EQ(init.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << init.status();
+  auto text = ReadFile(dir + "/pid");
+  ASSERT_TRUE(text.ok()) << text.status();
+  pid_t pid = std::stoi(*text);
+  // Killed and reaped: not even a zombie is left.
+  EXPECT_NE(kill(pid, 0), 0);
+  EXPECT_EQ(errno, ESRCH);
+  unlink((dir + "/pid").c_str());
+  unlink(script.c_str());
+  rmdir(dir.c_str());
 }
 
 }  // namespace

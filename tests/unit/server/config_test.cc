@@ -15,6 +15,12 @@ TEST(ConfigTest, DefaultTomlParsesToDefaults) {
   EXPECT_EQ(c->state, "/run/crisp");
   EXPECT_EQ(c->cni.bin_dirs, d.cni.bin_dirs);
   EXPECT_EQ(c->image.max_concurrent_downloads, 3);
+  EXPECT_EQ(c->image.max_layer_bytes, d.image.max_layer_bytes);
+  EXPECT_EQ(c->image.max_layer_entries, d.image.max_layer_entries);
+  EXPECT_EQ(c->image.max_layer_directories, d.image.max_layer_directories);
+  EXPECT_EQ(c->image.low_speed_bytes_per_second,
+            d.image.low_speed_bytes_per_second);
+  EXPECT_EQ(c->image.low_speed_time_seconds, d.image.low_speed_time_seconds);
   EXPECT_TRUE(ValidateConfig(*c).ok());
 }
 
@@ -103,6 +109,25 @@ TEST(ConfigTest, IntegersOutOfRangeNameTheKeyInsteadOfWrapping) {
     ExpectError(absl::StrCat("[image]\nstall_timeout_seconds = ", big),
                 "image.stall_timeout_seconds");
   }
+}
+
+// Security audit L8/L9: the layer caps and the minimum transfer rate are
+// read from [image]; negative caps are refused naming the key.
+TEST(ConfigTest, LayerCapsAndMinimumRateAreRead) {
+  auto c = ParseConfig(
+      "[image]\nmax_layer_bytes = 1048576\nmax_layer_entries = 0\n"
+      "max_layer_directories = 7\nlow_speed_bytes_per_second = 10\n"
+      "low_speed_time_seconds = 5\n",
+      "t");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->image.max_layer_bytes, 1048576u);
+  EXPECT_EQ(c->image.max_layer_entries, 0u);
+  EXPECT_EQ(c->image.max_layer_directories, 7u);
+  EXPECT_EQ(c->image.low_speed_bytes_per_second, 10);
+  EXPECT_EQ(c->image.low_speed_time_seconds, 5);
+  ExpectError("[image]\nmax_layer_bytes = -1", "image.max_layer_bytes");
+  ExpectError("[image]\nlow_speed_time_seconds = 0",
+              "image.low_speed_time_seconds");
 }
 
 TEST(ConfigTest, SyntaxErrorsGiveLine) {
