@@ -87,8 +87,9 @@ class KillTest : public RuntimeTest {
   }
 
   // The container's `sleep 1002`, as pid and start time.
+  // Bounded generously: a shell forking in a loop slows a loaded node.
   ProcessId FindChild(const std::string& id) {
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 1500; ++i) {
       for (pid_t p : Procs(id)) {
         auto cmd = ReadFile(absl::StrCat("/proc/", p, "/cmdline"));
         if (cmd.ok() && *cmd == std::string("sleep\0"
