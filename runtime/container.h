@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/process.h"
 #include "common/unique_fd.h"
 #include "runtime/cgroups/stats.h"
@@ -48,8 +49,26 @@ std::string CgroupPath(const spec::Spec& spec, const std::string& id);
 // The poststart hooks (Start runs them; `run` calls this itself).
 [[nodiscard]] absl::Status PostStart(const std::string& state_dir);
 
-// kill(2) of the init, only if it is still the recorded process.
+// kill(2) of the init, only if it is still the recorded process. SIGKILL
+// to a container without a PID namespace of its own (a pod's shared one,
+// the host's) goes to every process of its cgroup, since the init's
+// descendants would outlive it, and returns once none is left (KillAll);
+// a container already stopped still gets FailedPrecondition after that.
 [[nodiscard]] absl::Status Kill(const std::string& state_dir, int signal);
+
+// SIGKILLs every process of the container's cgroup and waits, at most
+// `timeout`, until none is left (cgroups/kill.h).
+[[nodiscard]] absl::Status KillAll(const std::string& state_dir,
+                                   absl::Duration timeout);
+
+// `signal` to every process of the container's cgroup, frozen meanwhile
+// where the node has a freezer (crisp-runtime kill --all).
+[[nodiscard]] absl::Status SignalAll(const std::string& state_dir, int signal);
+
+// Whether the bundle's spec gives the container a PID namespace of its own,
+// whose end (the init's) the kernel turns into the end of every process in
+// it. Without one the container's processes must be killed one by one.
+bool OwnsPidNamespace(const spec::Spec& spec);
 
 // Kills what is left of the container (force, or when it is stopped),
 // removes its cgroup and state dir. FailedPrecondition if it still runs

@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "glog/logging.h"
 #include "runtime/cgroups/cgroup.h"
+#include "runtime/cgroups/kill.h"
 #include "runtime/container.h"
 #include "runtime/hooks.h"
 #include "runtime/spec/json.h"
@@ -49,6 +50,9 @@ absl::Status RunStateHooks(const state::State& s, const char* status,
 }
 
 constexpr absl::Duration kStartDeadline = absl::Seconds(30);
+// SIGKILLed processes are gone within milliseconds; one in uninterruptible
+// sleep (a hung NFS read) may take longer, and the caller holds a lock.
+constexpr absl::Duration kKillTimeout = absl::Seconds(10);
 
 }  // namespace
 
@@ -91,9 +95,36 @@ absl::Status PostStart(const std::string& state_dir) {
   return RunStateHooks(s, "running", /*poststop=*/false);
 }
 
+bool OwnsPidNamespace(const spec::Spec& spec) {
+  return spec::HasNamespace(spec, "pid") &&
+         spec::NamespacePath(spec, "pid").empty();
+}
+
+absl::Status KillAll(const std::string& state_dir, absl::Duration timeout) {
+  ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
+  ASSIGN_OR_RETURN(cgroups::Cgroup cg, OpenCgroup(s));
+  return Annotate(cgroups::KillAll(cg, timeout),
+                  absl::StrCat("container ", s.id));
+}
+
+absl::Status SignalAll(const std::string& state_dir, int signal) {
+  ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
+  ASSIGN_OR_RETURN(cgroups::Cgroup cg, OpenCgroup(s));
+  return Annotate(cgroups::SignalAll(cg, signal),
+                  absl::StrCat("container ", s.id));
+}
+
 absl::Status Kill(const std::string& state_dir, int signal) {
   ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
-  ASSIGN_OR_RETURN(UniqueFd pidfd, InitPidfd(s));
+  auto init = InitPidfd(s);
+  // A spec that cannot be read any more is killed whole: the cgroup holds
+  // no more than the container.
+  auto spec = spec::LoadBundle(s.bundle);
+  if (signal == SIGKILL && (!spec.ok() || !OwnsPidNamespace(*spec))) {
+    RETURN_IF_ERROR(KillAll(state_dir, kKillTimeout));
+    return init.status();
+  }
+  ASSIGN_OR_RETURN(UniqueFd pidfd, std::move(init));
   if (syscall(SYS_pidfd_send_signal, pidfd.get(), signal, nullptr, 0) != 0) {
     return LastErrno(absl::StrCat("signal ", signal, " to container ", s.id));
   }

@@ -1,14 +1,17 @@
 #include "runtime/exec.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/process.h"
 #include "common/status.h"
 #include "common/unix_socket.h"
 #include "runtime/cgroups/cgroup.h"
@@ -23,51 +26,73 @@
 namespace crisp::runtime {
 namespace {
 
-struct NsFd {
-  int flag;
-  UniqueFd fd;
+// The init, held by a pidfd, and the namespaces of it to join: those that
+// differ from ours (setns refuses to re-enter our own user namespace).
+struct JoinTarget {
+  UniqueFd pidfd;
+  int flags = 0;
 };
 
-// The init's namespaces that differ from ours, in join order.
-absl::StatusOr<std::vector<NsFd>> OpenNamespaces(pid_t pid) {
-  static const std::pair<const char*, int> kOrder[] = {
+bool Exited(const UniqueFd &pidfd) {
+  struct pollfd p = {pidfd.get(), POLLIN, 0};
+  return poll(&p, 1, 0) != 0; // readable (or an error): it has exited
+}
+
+// The pidfd is opened first and the process behind the pid checked after:
+// one still alive when the checks are done held the pid all along, so the
+// start time and namespaces read from /proc/<pid> were its own. setns
+// through that pidfd then joins this process or fails, never another one
+// that got the pid after the init's death (review L7).
+absl::StatusOr<JoinTarget> OpenInit(const state::State &s) {
+  static const std::pair<const char *, int> kNamespaces[] = {
       {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},
       {"uts", CLONE_NEWUTS},   {"net", CLONE_NEWNET},
       {"pid", CLONE_NEWPID},   {"cgroup", CLONE_NEWCGROUP},
       {"mnt", CLONE_NEWNS}};
-  std::vector<NsFd> out;
-  for (const auto& [name, flag] : kOrder) {
-    std::string theirs = absl::StrCat("/proc/", pid, "/ns/", name);
+  auto gone = absl::FailedPreconditionError(
+      absl::StrCat("container ", s.id, " is not running: its init (pid ",
+                   s.init.pid, ") has exited"));
+  JoinTarget t;
+  t.pidfd = UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, s.init.pid, 0)));
+  if (!t.pidfd)
+    return gone;
+  for (const auto &[name, flag] : kNamespaces) {
+    std::string theirs = absl::StrCat("/proc/", s.init.pid, "/ns/", name);
     std::string ours = absl::StrCat("/proc/self/ns/", name);
     struct stat a, b;
-    if (stat(theirs.c_str(), &a) != 0) return LastErrno("stat " + theirs);
-    if (stat(ours.c_str(), &b) == 0 && a.st_ino == b.st_ino) continue;
-    UniqueFd fd(open(theirs.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return LastErrno("open " + theirs);
-    out.push_back({flag, std::move(fd)});
+    if (stat(theirs.c_str(), &a) != 0)
+      return gone;
+    if (stat(ours.c_str(), &b) == 0 && a.st_ino == b.st_ino &&
+        a.st_dev == b.st_dev) {
+      continue;
+    }
+    t.flags |= flag;
   }
-  return out;
+  if (!ProcessAlive(s.init) || Exited(t.pidfd))
+    return gone;
+  return t;
 }
 
 // The intermediate: cgroup, namespaces, fork, report the pid, exit.
-[[noreturn]] void RunIntermediate(const cgroups::Cgroup& cg,
-                                  const std::vector<NsFd>& ns,
-                                  ChildPlan& plan) {
+[[noreturn]] void RunIntermediate(const cgroups::Cgroup &cg,
+                                  const JoinTarget &init, ChildPlan &plan) {
   // Until the final execve no process of the container may open our
   // /proc/<pid>/{exe,mem,fd}; the forked child inherits this.
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   absl::Status st = cg.AddSelf(/*skip_unified=*/false);
-  for (size_t i = 0; st.ok() && i < ns.size(); ++i) {
-    if (setns(ns[i].fd.get(), ns[i].flag) != 0) {
-      st = LastErrno(absl::StrCat("setns ", ns[i].flag));
-    }
+  // All at once, user namespace first (the kernel orders them).
+  if (st.ok() && init.flags != 0 && setns(init.pidfd.get(), init.flags) != 0) {
+    st = errno == ESRCH
+             ? absl::FailedPreconditionError("the container's init exited")
+             : LastErrno("setns into the init's namespaces");
   }
   if (!st.ok()) {
     sync::SendError(plan.sync_fd, "join container", st);
     _exit(1);
   }
   pid_t pid = fork();
-  if (pid == 0) RunChild(plan);
+  if (pid == 0)
+    RunChild(plan);
   if (pid < 0) {
     sync::SendError(plan.sync_fd, "fork", LastErrno("fork exec process"));
     _exit(1);
@@ -76,26 +101,30 @@ absl::StatusOr<std::vector<NsFd>> OpenNamespaces(pid_t pid) {
   _exit(0);
 }
 
-absl::StatusOr<UniqueFd> AwaitExecReady(const ExecRequest& req, int fd,
-                                        pid_t* pid) {
+absl::StatusOr<UniqueFd> AwaitExecReady(const ExecRequest &req, int fd,
+                                        pid_t *pid) {
   UniqueFd pty;
   for (;;) {
     ASSIGN_OR_RETURN(sync::Message m, sync::Receive(fd, "exec"));
-    if (m.kind == sync::Kind::kPid) *pid = m.value;
-    if (m.kind == sync::Kind::kReady) return pty;
-    if (m.kind != sync::Kind::kPty) continue;
+    if (m.kind == sync::Kind::kPid)
+      *pid = m.value;
+    if (m.kind == sync::Kind::kReady)
+      return pty;
+    if (m.kind != sync::Kind::kPty)
+      continue;
     ASSIGN_OR_RETURN(pty, console::ReceiveFd(fd));
-    if (req.console_socket.empty()) continue;
+    if (req.console_socket.empty())
+      continue;
     ASSIGN_OR_RETURN(UniqueFd sock, ConnectUnix(req.console_socket));
     RETURN_IF_ERROR(console::SendFd(sock.get(), pty.get(), "exec"));
     pty.Reset();
   }
 }
 
-}  // namespace
+} // namespace
 
-spec::Process ExecProcess(const spec::Spec& spec,
-                          const std::vector<std::string>& args) {
+spec::Process ExecProcess(const spec::Spec &spec,
+                          const std::vector<std::string> &args) {
   spec::Process p = *spec.process;
   p.args = args;
   p.terminal = false;
@@ -103,7 +132,7 @@ spec::Process ExecProcess(const spec::Spec& spec,
   return p;
 }
 
-absl::StatusOr<Executed> Exec(const ExecRequest& req) {
+absl::StatusOr<Executed> Exec(const ExecRequest &req) {
   ASSIGN_OR_RETURN(state::State s, state::Load(req.state_dir));
   if (state::StatusOf(req.state_dir, s) != "running") {
     return absl::FailedPreconditionError(
@@ -115,7 +144,8 @@ absl::StatusOr<Executed> Exec(const ExecRequest& req) {
   ChildPlan plan;
   plan.spec = &spec;
   plan.exec_only = true;
-  for (int i = 0; i < 3; ++i) plan.stdio[i] = req.stdio[i];
+  for (int i = 0; i < 3; ++i)
+    plan.stdio[i] = req.stdio[i];
   if (req.process.capabilities) {
     ASSIGN_OR_RETURN(plan.caps,
                      capabilities::FromSpec(*req.process.capabilities));
@@ -127,7 +157,9 @@ absl::StatusOr<Executed> Exec(const ExecRequest& req) {
   }
   ASSIGN_OR_RETURN(auto layout, cgroups::DetectLayout());
   auto cg = cgroups::Cgroup::Open({layout, s.cgroup_path, false});
-  ASSIGN_OR_RETURN(std::vector<NsFd> ns, OpenNamespaces(s.init.pid));
+  if (req.before_join)
+    req.before_join();
+  ASSIGN_OR_RETURN(JoinTarget init, OpenInit(s));
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
     return LastErrno("socketpair");
@@ -138,19 +170,21 @@ absl::StatusOr<Executed> Exec(const ExecRequest& req) {
   if (mid == 0) {
     parent.Reset();
     plan.sync_fd = child.get();
-    RunIntermediate(cg, ns, plan);
+    RunIntermediate(cg, init, plan);
   }
-  if (mid < 0) return LastErrno("fork exec intermediate");
+  if (mid < 0)
+    return LastErrno("fork exec intermediate");
   child.Reset();
   Executed out;
   auto pty = AwaitExecReady(req, parent.get(), &out.pid);
   waitpid(mid, nullptr, 0);
   if (!pty.ok()) {
-    if (out.pid > 0) kill(out.pid, SIGKILL), waitpid(out.pid, nullptr, 0);
+    if (out.pid > 0)
+      kill(out.pid, SIGKILL), waitpid(out.pid, nullptr, 0);
     return pty.status();
   }
   out.pty_master = std::move(*pty);
   return out;
 }
 
-}  // namespace crisp::runtime
+} // namespace crisp::runtime

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -21,6 +22,9 @@ struct ExecRequest {
   spec::Process process;
   std::string console_socket;  // terminal: where the pty master goes
   int stdio[3] = {0, 1, 2};
+  // Tests only: runs after the container was found running and before its
+  // init's namespaces are looked up, where a recycled init pid is met.
+  std::function<void()> before_join;
 };
 
 struct Executed {

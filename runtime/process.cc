@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/files.h"
@@ -105,15 +106,49 @@ absl::StatusOr<int> LowestOomScoreAdj() {
   return lowest;
 }
 
+GroupCalls GroupCalls::Real() {
+  return {
+      [](const std::vector<gid_t>& g) { return setgroups(g.size(), g.data()); },
+      []() -> absl::StatusOr<std::vector<gid_t>> {
+        int n = getgroups(0, nullptr);
+        std::vector<gid_t> g(n > 0 ? n : 0);
+        if (n < 0 || getgroups(n, g.data()) != n) {
+          return LastErrno("getgroups");
+        }
+        return g;
+      },
+      "/proc/self/setgroups"};
+}
+
+absl::Status SetGroups(std::vector<gid_t> groups, const GroupCalls& calls) {
+  if (calls.set(groups) == 0) return absl::OkStatus();
+  int err = errno;
+  std::sort(groups.begin(), groups.end());
+  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+  ASSIGN_OR_RETURN(std::vector<gid_t> current, calls.get());
+  std::sort(current.begin(), current.end());
+  current.erase(std::unique(current.begin(), current.end()), current.end());
+  // Nothing would change: a refusal costs nothing (runc skips the call
+  // where setgroups is denied).
+  if (current == groups) return absl::OkStatus();
+  // Otherwise the process would keep groups it was not given, perhaps the
+  // host's root group inherited from the monitor.
+  auto policy = ReadFile(calls.setgroups_file);
+  std::string why = policy.ok() && absl::StripAsciiWhitespace(*policy) == "deny"
+                        ? " (setgroups is denied in this user namespace)"
+                        : "";
+  return crisp::ErrnoToStatus(
+      err, absl::StrCat("setgroups [", absl::StrJoin(groups, ","), "]", why,
+                        ": the process would keep its groups [",
+                        absl::StrJoin(current, ","), "]"));
+}
+
 absl::Status SetUser(const spec::User& user) {
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) {
     return LastErrno("prctl PR_SET_KEEPCAPS");
   }
-  std::vector<gid_t> groups(user.additional_gids.begin(),
-                            user.additional_gids.end());
-  if (setgroups(groups.size(), groups.data()) != 0 && errno != EPERM) {
-    return LastErrno("setgroups");
-  }
+  RETURN_IF_ERROR(SetGroups(std::vector<gid_t>(user.additional_gids.begin(),
+                                               user.additional_gids.end())));
   if (setresgid(user.gid, user.gid, user.gid) != 0) {
     return LastErrno(absl::StrCat("setresgid ", user.gid));
   }

@@ -3,6 +3,9 @@
 // inherited fds and the executable lookup.
 #pragma once
 
+#include <sys/types.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,20 @@ namespace crisp::runtime::process {
 // The lowest oom_score_adj this process may set, found by trying; leaves the
 // process's own value as it was.
 [[nodiscard]] absl::StatusOr<int> LowestOomScoreAdj();
+
+// The kernel calls behind SetGroups, replaceable in tests.
+struct GroupCalls {
+  std::function<int(const std::vector<gid_t>&)> set;        // setgroups(2)
+  std::function<absl::StatusOr<std::vector<gid_t>>()> get;  // getgroups(2)
+  std::string setgroups_file;  // /proc/self/setgroups, for the message
+  static GroupCalls Real();
+};
+
+// setgroups(2). A refusal (EPERM where a user namespace denies setgroups)
+// is an error unless the process already has exactly `groups`: it must
+// never go on with supplementary groups it was not given.
+[[nodiscard]] absl::Status SetGroups(
+    std::vector<gid_t> groups, const GroupCalls& calls = GroupCalls::Real());
 
 // setgroups + setresgid + setresuid, keeping capabilities across the uid
 // change so that capabilities::Apply can set the final sets.

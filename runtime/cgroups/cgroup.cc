@@ -16,6 +16,7 @@
 #include "common/status.h"
 #include "glog/logging.h"
 #include "runtime/cgroups/device_filter.h"
+#include "runtime/cgroups/kill.h"
 #include "runtime/cgroups/resources.h"
 
 namespace crisp::runtime::cgroups {
@@ -212,12 +213,8 @@ Stats Cgroup::ReadStats() const {
 }
 
 absl::Status Cgroup::Destroy() const {
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    std::vector<pid_t> pids = Processes();
-    if (pids.empty()) break;
-    for (pid_t p : pids) kill(p, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  // What is left is reported by the rmdir below.
+  (void)KillAll(*this, absl::Seconds(2));
   absl::Status result;
   std::set<std::string> done;
   for (const auto& [ctrl, dir] : dirs_) {

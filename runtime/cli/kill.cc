@@ -6,7 +6,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
-#include "runtime/cgroups/cgroup.h"
 #include "runtime/cli/verbs.h"
 #include "runtime/container.h"
 
@@ -32,9 +31,7 @@ absl::Status Kill(const Args& args) {
   std::string name = args.positional.size() > 1 ? args.positional[1] : "TERM";
   ASSIGN_OR_RETURN(int sig, ParseSignal(name));
   if (!args.Has("all")) return runtime::Kill(dir, sig);
-  ASSIGN_OR_RETURN(std::vector<pid_t> pids, runtime::Processes(dir));
-  for (pid_t p : pids) kill(p, sig);
-  return absl::OkStatus();
+  return runtime::SignalAll(dir, sig);
 }
 
 }  // namespace crisp::runtime::cli

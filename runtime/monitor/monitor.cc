@@ -56,6 +56,7 @@ absl::Status Monitor::Create() {
   req.state_dir = o_.dir + "/state";
   req.wait_for_start = !o_.start;
   ASSIGN_OR_RETURN(req.spec, spec::LoadBundle(o_.bundle));
+  kill_rest_on_exit_ = !runtime::OwnsPidNamespace(req.spec);
   RETURN_IF_ERROR(log_.Open());
   RETURN_IF_ERROR(BlockSignalsEarly());  // before the init can exit
   RETURN_IF_ERROR(OpenStdio(req));

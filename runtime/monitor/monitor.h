@@ -1,6 +1,8 @@
 // crisp-monitor's core: creates one container through the library, holds
 // its stdio (pipes, or the pty of a terminal container), writes the CRI
-// log, serves the attach socket, reaps the init and records its exit.
+// log, serves the attach socket, reaps the init and records its exit. A
+// container without a PID namespace of its own ends with its init: the
+// rest of its cgroup is killed before the exit is recorded.
 //
 // Files in the container dir (--dir):
 //   state/          the runtime state dir (state.json, exec.fifo)
@@ -46,6 +48,7 @@ class Monitor {
   bool PumpOutput(int fd, bool is_stderr);
   [[nodiscard]] absl::Status ServeAttach();
   void Drain();
+  void KillRest();
   [[nodiscard]] absl::Status Finish(int wait_status);
 
   MonitorOptions o_;
@@ -55,6 +58,7 @@ class Monitor {
   UniqueFd signals_;
   AttachHub attach_;
   bool terminal_ = false;
+  bool kill_rest_on_exit_ = false;  // no PID namespace of its own
   int64_t started_at_ = 0;
 };
 

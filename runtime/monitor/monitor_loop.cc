@@ -7,8 +7,11 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/process.h"
 #include "common/status.h"
+#include "glog/logging.h"
+#include "runtime/container.h"
 #include "runtime/monitor/exit_status.h"
 #include "runtime/monitor/monitor.h"
 
@@ -50,7 +53,27 @@ void Monitor::Drain() {
   log_.Flush();
 }
 
+// The init's descendants outlive it where the PID namespace is not the
+// container's (re-parented to crisp-pause, or to this subreaper when it is
+// the host's): as containerd's shim does, they go with it, before the exit
+// is recorded, so that a stopped container has nothing left running.
+void Monitor::KillRest() {
+  absl::Status st = runtime::KillAll(o_.dir + "/state", absl::Seconds(10));
+  if (!st.ok()) LOG(WARNING) << st;
+  // Those this subreaper adopted: reaped here, or they would stay zombies
+  // of whatever adopts them next. A process re-parented to us is ours
+  // before its old parent is a zombie, so ECHILD means none is left.
+  absl::Time until = absl::Now() + absl::Seconds(2);
+  for (;;) {
+    pid_t pid = waitpid(-1, nullptr, WNOHANG);
+    if (pid > 0) continue;
+    if (pid < 0 || absl::Now() > until) break;
+    usleep(1000);
+  }
+}
+
 absl::Status Monitor::Finish(int wait_status) {
+  if (kill_rest_on_exit_) KillRest();
   Drain();
   ExitStatus s = FromWaitStatus(wait_status);
   s.started_at = started_at_;

@@ -9,8 +9,10 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/files.h"
 #include "gmock/gmock.h"
+#include "nlohmann/json.hpp"
 #include "tests/integration/pod/lab_pod_fixture.h"
 
 namespace crisp::testing {
@@ -446,6 +448,105 @@ TEST_F(ContainerTest, AStartInterruptedAfterTheRuntimeReleasedTheInitRuns) {
   EXPECT_GT(st.started_at(), 0);
   ASSERT_TRUE(StopC(id, 0).ok());
   EXPECT_EQ(WaitExited(id).state(), v1::CONTAINER_EXITED);
+}
+
+// A container without a PID namespace of its own (review M2): CRI's
+// default POD mode, where crisp-pause is pid 1, and hostPID. Its init
+// starts a child that outlives the shell; a stop must leave no process of
+// the container running, not only the init.
+class SharedPidStopTest : public ContainerTest {
+ protected:
+  // The container's cgroup.procs (v1 pids hierarchy, or cgroup2).
+  std::string ProcsFile(const std::string& id) {
+    auto state =
+        ReadFile(crispd_.state() + "/containers/" + id + "/state/state.json");
+    if (!state.ok()) return "";
+    std::string cg =
+        nlohmann::json::parse(*state, nullptr, false).value("cgroupPath", "");
+    for (const char* root : {"/sys/fs/cgroup/pids", "/sys/fs/cgroup"}) {
+      std::string f = absl::StrCat(root, cg, "/cgroup.procs");
+      if (access(f.c_str(), F_OK) == 0) return f;
+    }
+    return "";
+  }
+  // Host pid of the container's `sleep 1002`, with its start time.
+  std::pair<pid_t, std::string> FindChild(const std::string& procs) {
+    for (int i = 0; i < 500; ++i) {
+      auto text = ReadFile(procs);
+      for (absl::string_view l :
+           absl::StrSplit(text.value_or(""), '\n', absl::SkipEmpty())) {
+        std::string pid(l);
+        auto cmd = ReadFile("/proc/" + pid + "/cmdline");
+        if (cmd.ok() && *cmd == std::string("sleep\0"
+                                            "1002\0",
+                                            11)) {
+          return {std::stoi(pid), StartTime(pid)};
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return {0, ""};
+  }
+  static std::string StartTime(const std::string& pid) {
+    auto stat = ReadFile("/proc/" + pid + "/stat");
+    if (!stat.ok()) return "";
+    std::vector<std::string> f =
+        absl::StrSplit(stat->substr(stat->rfind(')') + 2), ' ');
+    return f.size() > 19 ? f[19] : "";
+  }
+  // "gone" once neither running nor a zombie (its reaper has had a
+  // moment); else what it still is.
+  static std::string Fate(pid_t pid, const std::string& start) {
+    std::string state;
+    for (int i = 0; i < 500; ++i) {
+      std::string p = std::to_string(pid);
+      auto stat = ReadFile("/proc/" + p + "/stat");
+      if (!stat.ok() || StartTime(p) != start) return "gone";
+      state =
+          stat->substr(stat->rfind(')') + 2, 1) == "Z" ? "zombie" : "running";
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return state;
+  }
+  void StopLeavesNothing(v1::NamespaceMode pid_mode, int64_t timeout) {
+    v1::PodSandboxConfig pc = PodConfig("pidmode");
+    pc.mutable_linux()
+        ->mutable_security_context()
+        ->mutable_namespace_options()
+        ->set_pid(pid_mode);
+    std::string pod = MustRun(pc);
+    std::string id = Create(pod, pc, "forks", "sleep 1002 & exec sleep 1001",
+                            [&](v1::ContainerConfig* c) {
+                              c->mutable_linux()
+                                  ->mutable_security_context()
+                                  ->mutable_namespace_options()
+                                  ->set_pid(pid_mode);
+                            });
+    ASSERT_TRUE(Start(id).ok());
+    std::string procs = ProcsFile(id);
+    ASSERT_NE(procs, "") << "no cgroup for " << id;
+    auto [child, start] = FindChild(procs);
+    ASSERT_GT(child, 0) << "no sleep 1002 in " << procs;
+    ASSERT_TRUE(StopC(id, timeout).ok());
+    EXPECT_EQ(StatusC(id).state(), v1::CONTAINER_EXITED);
+    auto left = ReadFile(procs);
+    EXPECT_THAT(left.value_or(""), Not(HasSubstr(std::to_string(child))))
+        << "the child is still in the container's cgroup";
+    // What a failure leaves goes with RemoveContainer in TearDown.
+    EXPECT_EQ(Fate(child, start), "gone") << "pid " << child;
+  }
+};
+
+TEST_F(SharedPidStopTest, KillInAPodsPidNamespaceTakesTheChildren) {
+  StopLeavesNothing(v1::POD, 0);  // SIGKILL at once
+}
+
+TEST_F(SharedPidStopTest, TermInAPodsPidNamespaceTakesTheChildren) {
+  StopLeavesNothing(v1::POD, 10);  // the init dies of SIGTERM
+}
+
+TEST_F(SharedPidStopTest, KillWithTheHostsPidNamespaceTakesTheChildren) {
+  StopLeavesNothing(v1::NODE, 0);
 }
 
 }  // namespace
