@@ -18,11 +18,14 @@
 # failure. Only processes this run started are ever signalled.
 #
 # usage: hack/torture.sh [--kills N] [--clients C] [--seed S]
-#                        [--bin-dir DIR] [--keep-logs DIR]
+#                        [--bin-dir DIR] [--keep-logs DIR] [--inject lost|leak]
+# --inject proves the checks can fail: "lost" SIGKILLs one journalled
+# running container's init before the checks, "leak" leaves a file and a
+# bind mount under state after the final stop; either must exit non-zero.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-kills=5 clients=2 seed=$((RANDOM)) bin_dir=$here/build/bin keep_logs=""
+kills=5 clients=2 seed=$((RANDOM)) bin_dir=$here/build/bin keep_logs="" inject=""
 while (($#)); do
   case $1 in
     --kills) kills=$2 ;;
@@ -30,7 +33,8 @@ while (($#)); do
     --seed) seed=$2 ;;
     --bin-dir) bin_dir=$2 ;;
     --keep-logs) keep_logs=$2 ;;
-    *) echo "usage: $0 [--kills N] [--clients C] [--seed S] [--bin-dir DIR] [--keep-logs DIR]" >&2
+    --inject) inject=$2 ;;
+    *) echo "usage: $0 [--kills N] [--clients C] [--seed S] [--bin-dir DIR] [--keep-logs DIR] [--inject lost|leak]" >&2
        exit 2 ;;
   esac
   shift 2
@@ -130,6 +134,19 @@ run_mounts() { # mount points under the run's directory, deepest first
 }
 
 run_veths() { ip -o link show master "$bridge" 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1; }
+
+# DIR -> "PID START FIFO" of the container's init from its runtime
+# state.json; FIFO is 1 while the exec fifo (the start handshake) exists.
+init_of() {
+  local f
+  for f in "$1/state.json" "$1"/*/state.json; do
+    [[ -f $f ]] || continue
+    local fifo=0
+    [[ -p ${f%/state.json}/exec.fifo ]] && fifo=1
+    sed -n "s/.*\"pid\":\([0-9]*\).*\"pidStartTime\":\([0-9]*\).*/\1 \2 $fifo/p" "$f"
+    return
+  done
+}
 
 # ---- crispd ----------------------------------------------------------------
 
@@ -283,6 +300,15 @@ log "storm: $pods pods and $ctrs containers created, $execs execs, $errors faile
 
 # ---- (a) lost and (b) phantom --------------------------------------------
 
+if [[ $inject == lost ]]; then
+  "$storm" list "$endpoint" >"$dir/list.inject"
+  victim=$(awk '$1 == "ctr" && $4 == "RUNNING" {print $5; exit}' "$dir/list.inject")
+  read -r pid _ < <(init_of "$victim")
+  log "inject: SIGKILL of container init $pid ($victim)"
+  [[ -n $pid ]] && kill -KILL "$pid"
+  sleep 1
+fi
+
 "$storm" list "$endpoint" >"$dir/list.after-storm" || { finding FAILED "list after the storm"; exit 1; }
 cat "$dir"/journal.* >"$dir/journal.all" 2>/dev/null
 
@@ -298,14 +324,6 @@ while read -r kind id a b c _; do
   esac
 done <"$dir/list.after-storm"
 
-init_of() { # DIR -> "PID START" of the container's init from state.json
-  local f
-  for f in "$1/state.json" "$1"/*/state.json; do
-    [[ -f $f ]] || continue
-    sed -n 's/.*"pid":\([0-9]*\).*"pidStartTime":\([0-9]*\).*/\1 \2/p' "$f"
-    return
-  done
-}
 
 while read -r _ id pod; do
   grep -qx "$id" "$dir/ctr.released" && continue
@@ -315,7 +333,7 @@ while read -r _ id pod; do
     finding LOST "container $id (pod $pod) was started and never stopped, but is $st"
     continue
   fi
-  read -r pid start < <(init_of "${ctr_dir[$id]}")
+  read -r pid start _ < <(init_of "${ctr_dir[$id]}")
   alive "${pid:-0}" "${start:-0}" || finding LOST "container $id (pod $pod) is listed RUNNING but its init ${pid:-?} does not run"
 done < <(awk '$1 == "ctr-start"' "$dir/journal.all")
 
@@ -337,8 +355,14 @@ while read -r kind id st a b c d e f; do
       finding PHANTOM "pod $id is READY but its crisp-pause $e does not run"
     fi
   elif [[ $kind == ctr && $a == RUNNING ]]; then
-    read -r pid start < <(init_of "$b")
+    read -r pid start _ < <(init_of "$b")
     alive "${pid:-0}" "${start:-0}" || finding PHANTOM "container $id is RUNNING but its init ${pid:-?} does not run"
+  elif [[ $kind == ctr && $a == CREATED ]]; then
+    # A start that went through (fifo consumed) must not be reported CREATED.
+    read -r pid start fifo < <(init_of "$b")
+    if [[ ${fifo:-1} == 0 ]] && alive "${pid:-0}" "${start:-0}"; then
+      finding PHANTOM "container $id is listed CREATED but its init $pid runs past the start handshake"
+    fi
   fi
 done <"$dir/list.after-storm"
 
@@ -359,6 +383,11 @@ done < <(diff <(states "$dir/list.after-storm") <(states "$dir/list.after-restar
 }
 stop_crispd TERM
 sleep 0.5
+if [[ $inject == leak ]]; then
+  log "inject: a file and a bind mount under $state"
+  touch "$state/injected-file" && mkdir -p "$state/injected"
+  mount --bind "$dir/logs" "$state/injected"
+fi
 
 while read -r p cmd; do
   [[ -n $p ]] && finding LEAKED "process $p: $cmd"
