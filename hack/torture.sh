@@ -403,6 +403,10 @@ while read -r f; do
   finding LEAKED "file $f"
 done < <(comm -13 "$dir/skeleton.before" "$dir/skeleton.after")
 
+# What the restarts had to repair: how often a kill landed mid-operation.
+recovered() { grep -c "$1" "$dir/crispd.log"; }
+log "recovery: $(recovered 'pod [0-9a-f]*: rolling back an unfinished create') pod creates and $(recovered 'container [0-9a-f]*: rolling back an unfinished create') container creates rolled back, $(recovered 'finishing an interrupted start') starts finished, $(recovered 'tear down after losing its namespaces') teardowns of pods that lost their namespaces"
+
 elapsed=$(($(date +%s) - started_at))
 summary="kills=$kills clients=$clients seed=$seed pods=$pods containers=$ctrs execs=$execs lost=$lost leaked=$leaked phantom=$phantom restart_diff=$restart_diff failures=$failures duration=${elapsed}s"
 log "$summary"
