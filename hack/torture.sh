@@ -401,7 +401,8 @@ done < <(find "$dir/ipam" -type f ! -name lock ! -name 'last_reserved_ip*' 2>/de
 skeleton >"$dir/skeleton.after"
 while read -r f; do
   finding LEAKED "file $f"
-done < <(comm -13 "$dir/skeleton.before" "$dir/skeleton.after")
+done < <(comm -13 "$dir/skeleton.before" "$dir/skeleton.after" |
+  awk 'kept == "" || index($0, kept "/") != 1 {print; kept = $0}')  # topmost only
 
 # What the restarts had to repair: how often a kill landed mid-operation.
 recovered() { grep -c "$1" "$dir/crispd.log"; }
