@@ -19,17 +19,9 @@ namespace crisp {
 // ErrnoToStatus(errno, what), for use right after a failing syscall.
 [[nodiscard]] absl::Status LastErrno(absl::string_view what);
 
-// Prefixes a status's message with context, keeping its code and its
-// payloads (so IsNoSpace still answers through any number of layers).
+// Prefixes a status's message with context, keeping its code.
 [[nodiscard]] absl::Status Annotate(const absl::Status& status,
                                     absl::string_view context);
-
-// Marks `status` as caused by a full file system or quota (ENOSPC,
-// EDQUOT): ErrnoToStatus does it for those errno values; other sources of
-// the same condition (SQLite's SQLITE_FULL) call it themselves.
-[[nodiscard]] absl::Status MarkNoSpace(absl::Status status);
-// Whether `status` (or what it annotates) was caused by a full disk.
-bool IsNoSpace(const absl::Status& status);
 
 }  // namespace crisp
 

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/no_space.h"
 #include "common/status.h"
 #include "glog/logging.h"
 #include "image/gc.h"
@@ -117,26 +118,20 @@ absl::StatusOr<ImageRecord> ImageManager::PullNow(const std::string& reference,
                   options_.max_concurrent_downloads,
                   &slots_};
   auto rec = PullImage(deps, ref, creds);
-  if (IsNoSpace(rec.status()))
-    return NoSpaceForPull(ref.String(), rec.status());
+  if (IsNoSpace(rec.status())) {
+    // What the pull had stored (blobs, snapshots: no image names them)
+    // goes now, not at the next removal or restart: on a full disk those
+    // bytes are what the node needs back.
+    auto gc = CollectGarbage(Gc());
+    if (!gc.ok()) LOG(WARNING) << "collect after a full disk: " << gc.status();
+    return Annotate(rec.status(),
+                    absl::StrCat("pull ", ref.String(), ": no space left on ",
+                                 options_.root));
+  }
   if (!rec.ok()) {
     return Annotate(rec.status(), absl::StrCat("pull ", ref.String()));
   }
   return rec;
-}
-
-// What a pull that ran out of space had already stored (blobs, snapshots:
-// no image names them) goes at once, not at the next removal or restart:
-// on a full disk those bytes are what the node needs back.
-absl::Status ImageManager::NoSpaceForPull(const std::string& ref,
-                                          const absl::Status& cause) {
-  auto gc = CollectGarbage(Gc());
-  if (!gc.ok()) {
-    LOG(WARNING) << "pull " << ref
-                 << ": collect after a full disk: " << gc.status();
-  }
-  return Annotate(
-      cause, absl::StrCat("pull ", ref, ": no space left on ", options_.root));
 }
 
 // A name first, then an id prefix (as containerd and docker resolve): so

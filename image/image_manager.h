@@ -92,8 +92,6 @@ class ImageManager {
       std::promise<absl::StatusOr<ImageRecord>>& promise);
   [[nodiscard]] absl::StatusOr<ImageRecord> PullNow(
       const std::string& reference, const Credentials& creds);
-  [[nodiscard]] absl::Status NoSpaceForPull(const std::string& ref,
-                                            const absl::Status& cause);
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> FindId(
       const std::string& ref_or_id, bool* by_tag, std::string* tag);
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "common/no_space.h"
 #include "common/status.h"
 
 namespace crisp::server {

@@ -1,6 +1,5 @@
 // The one place where Crisp's absl::Status becomes a gRPC status. Codes map
-// one to one (both follow google.rpc.Code), except that a full disk
-// (common/status.h IsNoSpace) is always RESOURCE_EXHAUSTED.
+// one to one (both follow google.rpc.Code).
 #pragma once
 
 #include <grpcpp/support/status.h>

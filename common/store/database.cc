@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/no_space.h"
 #include "common/status.h"
 
 namespace crisp::store {
@@ -27,6 +28,22 @@ absl::Status SqliteStatus(sqlite3* db, int rc, std::string message) {
     return absl::DataLossError(message);
   }
   return absl::InternalError(message);
+}
+
+// PRAGMA quick_check answers one row "ok", or the damage it found.
+absl::Status CheckResult(const std::string& path,
+                         const std::vector<Row>& rows) {
+  if (rows.size() == 1 && AsString(rows[0][0]) == "ok") {
+    return absl::OkStatus();
+  }
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < rows.size() && i < kCheckLinesShown; ++i) {
+    lines.push_back(AsString(rows[i][0]));
+  }
+  return absl::DataLossError(
+      absl::StrCat("database ", path,
+                   ": quick_check found damage: ", absl::StrJoin(lines, "; "),
+                   rows.size() > kCheckLinesShown ? "; ..." : ""));
 }
 
 struct StmtDeleter {
@@ -89,29 +106,15 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     RETURN_IF_ERROR(db->ExecLocked("PRAGMA journal_mode=WAL", {}));
     RETURN_IF_ERROR(db->ExecLocked("PRAGMA synchronous=FULL", {}));
     RETURN_IF_ERROR(db->ExecLocked("PRAGMA foreign_keys=ON", {}));
-    RETURN_IF_ERROR(db->CheckLocked());
+    // A damaged page must stop the start, not surface later as one
+    // missing row at a time (rows that do not parse are skipped by the
+    // stores). quick_check reads every page once but skips the index
+    // cross-checks of integrity_check: a few ms on a metadata database.
+    ASSIGN_OR_RETURN(auto check, db->QueryLocked("PRAGMA quick_check", {}));
+    RETURN_IF_ERROR(CheckResult(path, check));
   }
   RETURN_IF_ERROR(db->Migrate(migrations));
   return db;
-}
-
-// A damaged page must stop the start, not surface later as one missing
-// row at a time (rows that do not parse are skipped by the stores).
-// quick_check reads every page once but skips the index cross-checks of
-// integrity_check: a few ms on a metadata database.
-absl::Status Database::CheckLocked() {
-  ASSIGN_OR_RETURN(auto rows, QueryLocked("PRAGMA quick_check", {}));
-  if (rows.size() == 1 && AsString(rows[0][0]) == "ok") {
-    return absl::OkStatus();
-  }
-  std::vector<std::string> lines;
-  for (size_t i = 0; i < rows.size() && i < kCheckLinesShown; ++i) {
-    lines.push_back(AsString(rows[i][0]));
-  }
-  return absl::DataLossError(
-      absl::StrCat("database ", path_,
-                   ": quick_check found damage: ", absl::StrJoin(lines, "; "),
-                   rows.size() > kCheckLinesShown ? "; ..." : ""));
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }

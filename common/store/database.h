@@ -4,8 +4,7 @@
 // shared by all gRPC threads. Writers that must be atomic use
 // Transaction. The schema is versioned with PRAGMA user_version and brought
 // up to date by the migrations passed to Open, in order, each in its own
-// transaction. Errors: a full disk is ResourceExhausted (IsNoSpace), a
-// damaged file DataLoss (Open runs PRAGMA quick_check), the rest Internal.
+// transaction.
 #pragma once
 
 #include <sqlite3.h>
@@ -63,7 +62,6 @@ class Database {
  private:
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   absl::Status Migrate(const std::vector<Migration>& migrations);
-  absl::Status CheckLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ExecLocked(const std::string& sql,
                           const std::vector<Value>& params)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "common/no_space.h"
 #include "common/process.h"
 #include "common/status.h"
 #include "glog/logging.h"

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
+#include "common/no_space.h"
 #include "common/status.h"
 #include "gtest/gtest.h"
 

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 
+#include "common/no_space.h"
 #include "gtest/gtest.h"
 
 namespace crisp {
