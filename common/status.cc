@@ -4,7 +4,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/no_space.h"
 
 namespace crisp {
 namespace {
@@ -55,12 +57,19 @@ absl::StatusCode CodeForErrno(int err) {
   }
 }
 
+// The payload that says "the disk is full", whatever the status's code
+// became on the way up: the code alone cannot tell, since ENOMEM and
+// EMFILE are ResourceExhausted too.
+constexpr char kNoSpacePayload[] = "crisp.dev/no-space";
+
 }  // namespace
 
 absl::Status ErrnoToStatus(int err, absl::string_view what) {
   if (err == 0) return absl::OkStatus();
-  return absl::Status(CodeForErrno(err),
+  absl::Status status(CodeForErrno(err),
                       absl::StrCat(what, ": ", std::strerror(err)));
+  if (err == ENOSPC || err == EDQUOT) return MarkNoSpace(std::move(status));
+  return status;
 }
 
 absl::Status LastErrno(absl::string_view what) {
@@ -69,8 +78,22 @@ absl::Status LastErrno(absl::string_view what) {
 
 absl::Status Annotate(const absl::Status& status, absl::string_view context) {
   if (status.ok()) return status;
-  return absl::Status(status.code(),
-                      absl::StrCat(context, ": ", status.message()));
+  absl::Status out(status.code(),
+                   absl::StrCat(context, ": ", status.message()));
+  status.ForEachPayload(
+      [&out](absl::string_view type, const absl::Cord& payload) {
+        out.SetPayload(type, payload);
+      });
+  return out;
+}
+
+absl::Status MarkNoSpace(absl::Status status) {
+  if (!status.ok()) status.SetPayload(kNoSpacePayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsNoSpace(const absl::Status& status) {
+  return status.GetPayload(kNoSpacePayload).has_value();
 }
 
 }  // namespace crisp

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/no_space.h"
 #include "common/status.h"
 #include "glog/logging.h"
 #include "image/gc.h"
@@ -135,6 +136,16 @@ absl::StatusOr<ImageRecord> ImageManager::PullNow(
                   &slots_,
                   options_.limits};
   auto rec = PullImage(deps, ref, creds, cancelled);
+  if (IsNoSpace(rec.status())) {
+    // What the pull had stored (blobs, snapshots: no image names them)
+    // goes now, not at the next removal or restart: on a full disk those
+    // bytes are what the node needs back.
+    auto gc = CollectGarbage(Gc());
+    if (!gc.ok()) LOG(WARNING) << "collect after a full disk: " << gc.status();
+    return Annotate(rec.status(),
+                    absl::StrCat("pull ", ref.String(), ": no space left on ",
+                                 options_.root));
+  }
   if (!rec.ok()) {
     return Annotate(rec.status(), absl::StrCat("pull ", ref.String()));
   }

@@ -60,9 +60,8 @@ class Applier {
 };
 
 absl::Status EntryError(archive_entry* e, const absl::Status& s) {
-  return absl::Status(s.code(),
-                      absl::StrCat("layer entry \"", archive_entry_pathname(e),
-                                   "\": ", s.message()));
+  return crisp::Annotate(
+      s, absl::StrCat("layer entry \"", archive_entry_pathname(e), "\""));
 }
 
 absl::Status WriteAt(int fd, const void* data, size_t size, off_t offset) {

@@ -2,10 +2,19 @@
 
 #include <string>
 
+#include "common/no_space.h"
+#include "common/status.h"
+
 namespace crisp::server {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
+  // A full disk is RESOURCE_EXHAUSTED whatever a layer on the way made of
+  // the code: kubelet and operators tell it from a bug by the code alone.
+  if (IsNoSpace(status)) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        std::string(status.message()));
+  }
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       std::string(status.message()));
 }

@@ -1,10 +1,50 @@
 #include "common/store/database.h"
 
+#include <cerrno>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/no_space.h"
 #include "common/status.h"
 
 namespace crisp::store {
 namespace {
+
+// The lines of PRAGMA quick_check quoted in an error: the first few say
+// enough, a badly damaged file can yield thousands.
+constexpr size_t kCheckLinesShown = 3;
+
+// The code for an SQLite result: a full disk is ResourceExhausted (and
+// marked so), a damaged file DataLoss, anything else Internal.
+absl::Status SqliteStatus(sqlite3* db, int rc, std::string message) {
+  int primary = rc & 0xff;
+  int sys = db != nullptr ? sqlite3_system_errno(db) : 0;
+  if (primary == SQLITE_FULL ||
+      (primary == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT))) {
+    return MarkNoSpace(absl::ResourceExhaustedError(
+        absl::StrCat(message, " (no space left on device)")));
+  }
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+    return absl::DataLossError(message);
+  }
+  return absl::InternalError(message);
+}
+
+// PRAGMA quick_check answers one row "ok", or the damage it found.
+absl::Status CheckResult(const std::string& path,
+                         const std::vector<Row>& rows) {
+  if (rows.size() == 1 && AsString(rows[0][0]) == "ok") {
+    return absl::OkStatus();
+  }
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < rows.size() && i < kCheckLinesShown; ++i) {
+    lines.push_back(AsString(rows[i][0]));
+  }
+  return absl::DataLossError(
+      absl::StrCat("database ", path,
+                   ": quick_check found damage: ", absl::StrJoin(lines, "; "),
+                   rows.size() > kCheckLinesShown ? "; ..." : ""));
+}
 
 struct StmtDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
@@ -66,6 +106,12 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     RETURN_IF_ERROR(db->ExecLocked("PRAGMA journal_mode=WAL", {}));
     RETURN_IF_ERROR(db->ExecLocked("PRAGMA synchronous=FULL", {}));
     RETURN_IF_ERROR(db->ExecLocked("PRAGMA foreign_keys=ON", {}));
+    // A damaged page must stop the start, not surface later as one
+    // missing row at a time (rows that do not parse are skipped by the
+    // stores). quick_check reads every page once but skips the index
+    // cross-checks of integrity_check: a few ms on a metadata database.
+    ASSIGN_OR_RETURN(auto check, db->QueryLocked("PRAGMA quick_check", {}));
+    RETURN_IF_ERROR(CheckResult(path, check));
   }
   RETURN_IF_ERROR(db->Migrate(migrations));
   return db;
@@ -74,7 +120,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
 Database::~Database() { sqlite3_close_v2(db_); }
 
 absl::Status Database::Error(const std::string& what) const {
-  return absl::InternalError(
+  return SqliteStatus(
+      db_, sqlite3_extended_errcode(db_),
       absl::StrCat("database ", path_, ": ", what, ": ", sqlite3_errmsg(db_)));
 }
 
@@ -92,13 +139,15 @@ absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
         absl::StrCat("BEGIN IMMEDIATE;", migrations[v],
                      ";PRAGMA user_version=", v + 1, ";COMMIT;");
     char* err = nullptr;
-    if (sqlite3_exec(db_, script.c_str(), nullptr, nullptr, &err) !=
-        SQLITE_OK) {
+    int rc = sqlite3_exec(db_, script.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
       std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return absl::InternalError(
+      absl::Status status = SqliteStatus(
+          db_, sqlite3_extended_errcode(db_),
           absl::StrCat("database ", path_, ": migration ", v + 1, ": ", msg));
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return status;
     }
   }
   schema_version_ = static_cast<int64_t>(migrations.size());

@@ -9,10 +9,12 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "common/no_space.h"
 #include "common/process.h"
 #include "common/status.h"
 #include "glog/logging.h"
 #include "runtime/process.h"
+#include "server/daemon/metadata_db.h"
 #include "server/daemon/services.h"
 #include "server/image_service/image_service.h"
 #include "server/rpc_log.h"
@@ -89,9 +91,13 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Prepare(Config config) {
     RETURN_IF_ERROR(MakeDirs(dir, 0700));
   }
   ASSIGN_OR_RETURN(auto locks, TakeLocks(config));
-  ASSIGN_OR_RETURN(auto db, store::Database::Open(config.root + "/crisp.db",
-                                                  SchemaMigrations()));
-  RETURN_IF_ERROR(RecordStart(*db));
+  ASSIGN_OR_RETURN(auto db, OpenMetadataDatabase(config));
+  // On a full disk crispd must still start: RemoveImage and
+  // RemovePodSandbox are how the node gets space back.
+  if (absl::Status s = RecordStart(*db); !s.ok()) {
+    if (!IsNoSpace(s)) return s;
+    LOG(WARNING) << s << ": starting anyway";
+  }
   return std::unique_ptr<Daemon>(
       new Daemon(std::move(config), std::move(locks), std::move(db)));
 }

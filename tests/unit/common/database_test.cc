@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/files.h"
+#include "common/no_space.h"
+#include "common/status.h"
 #include "gtest/gtest.h"
 
 namespace crisp::store {
@@ -96,6 +99,61 @@ TEST_F(DatabaseTest, BadSqlNamesTheDatabase) {
   auto s = (*db)->Exec("SELEC nonsense");
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find(path_), absl::string_view::npos);
+}
+
+// SQLITE_FULL (here from a page limit, on a node from ENOSPC) is a full
+// disk to the layers above, so a commit that cannot be written is
+// ResourceExhausted, not Internal.
+TEST_F(DatabaseTest, FullDatabaseIsResourceExhaustedAndRollsBack) {
+  auto db = Database::Open(path_, v1_);
+  ASSERT_TRUE(db.ok());
+  auto pages = (*db)->Query("PRAGMA page_count");
+  ASSERT_TRUE(pages.ok());
+  ASSERT_TRUE((*db)
+                  ->Query(absl::StrCat("PRAGMA max_page_count = ",
+                                       AsInt((*pages)[0][0])))
+                  .ok());
+  auto s = (*db)->Transaction([](Database::Tx& tx) {
+    return tx.exec("INSERT INTO t VALUES(?1, 1)", {std::string(64 << 10, 'x')});
+  });
+  EXPECT_TRUE(absl::IsResourceExhausted(s)) << s;
+  EXPECT_TRUE(IsNoSpace(s)) << s;
+  EXPECT_NE(s.message().find(path_), absl::string_view::npos) << s;
+  auto rows = (*db)->Query("SELECT count(*) FROM t");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(AsInt((*rows)[0][0]), 0);
+}
+
+// A file that is not a database, or one cut short, is DataLoss naming the
+// file: never Internal, never an empty database in its place.
+TEST_F(DatabaseTest, GarbageOrTruncatedFileIsDataLoss) {
+  ASSERT_TRUE(WriteFileAtomic(path_, std::string(8192, 'g')).ok());
+  auto garbage = Database::Open(path_, v1_);
+  EXPECT_TRUE(absl::IsDataLoss(garbage.status())) << garbage.status();
+  EXPECT_NE(garbage.status().message().find(path_), absl::string_view::npos);
+}
+
+TEST_F(DatabaseTest, DamagedPageFailsTheOpenCheck) {
+  {
+    auto db = Database::Open(path_, v1_);
+    ASSERT_TRUE(db.ok());
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_TRUE((*db)
+                      ->Exec("INSERT INTO t VALUES(?1, ?2)",
+                             {absl::StrCat("key-", i, std::string(200, 'k')),
+                              int64_t{i}})
+                      .ok());
+    }
+  }  // closed: checkpointed into the main file
+  auto text = ReadFile(path_);
+  ASSERT_TRUE(text.ok());
+  ASSERT_GT(text->size(), 3 * 4096u);
+  // Page 3 (a b-tree page of t or its index) overwritten with noise.
+  std::string damaged = *text;
+  for (size_t i = 2 * 4096; i < 3 * 4096; ++i) damaged[i] = char(i * 7);
+  ASSERT_TRUE(WriteFileAtomic(path_, damaged).ok());
+  auto db = Database::Open(path_, v1_);
+  EXPECT_TRUE(absl::IsDataLoss(db.status())) << db.status();
 }
 
 }  // namespace

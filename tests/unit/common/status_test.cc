@@ -2,6 +2,7 @@
 
 #include <cerrno>
 
+#include "common/no_space.h"
 #include "gtest/gtest.h"
 
 namespace crisp {
@@ -42,6 +43,21 @@ TEST(StatusTest, AnnotateKeepsCode) {
   EXPECT_TRUE(absl::IsNotFound(s));
   EXPECT_EQ(s.message(), "container abc: gone");
   EXPECT_TRUE(Annotate(absl::OkStatus(), "x").ok());
+}
+
+TEST(StatusTest, FullDiskIsMarkedAndTheMarkSurvivesAnnotation) {
+  EXPECT_TRUE(IsNoSpace(crisp::ErrnoToStatus(ENOSPC, "write /x")));
+  EXPECT_TRUE(IsNoSpace(crisp::ErrnoToStatus(EDQUOT, "write /x")));
+  // Out of memory or fds is ResourceExhausted too, but not a full disk.
+  EXPECT_FALSE(IsNoSpace(crisp::ErrnoToStatus(ENOMEM, "x")));
+  EXPECT_FALSE(IsNoSpace(crisp::ErrnoToStatus(EMFILE, "x")));
+  auto s =
+      Annotate(Annotate(crisp::ErrnoToStatus(ENOSPC, "write /x"), "b"), "a");
+  EXPECT_TRUE(IsNoSpace(s));
+  EXPECT_TRUE(absl::IsResourceExhausted(s));
+  EXPECT_EQ(s.message(), "a: b: write /x: No space left on device");
+  EXPECT_TRUE(IsNoSpace(MarkNoSpace(absl::InternalError("disk is full"))));
+  EXPECT_TRUE(MarkNoSpace(absl::OkStatus()).ok());
 }
 
 }  // namespace
