@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/failpoint.h"
 #include "common/status.h"
 #include "glog/logging.h"
 #include "image/gc.h"
@@ -180,6 +181,7 @@ absl::Status ImageManager::Remove(const std::string& ref_or_id) {
   } else {
     RETURN_IF_ERROR(images_.Delete(*id));
   }
+  RETURN_IF_ERROR(failpoint::Hit("image.remove.after_row"));
   return CollectGarbage(Gc()).status();
 }
 

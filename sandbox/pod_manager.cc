@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/failpoint.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "common/status.h"
@@ -120,6 +121,7 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
   RETURN_IF_ERROR(store_.Put(pod));  // "creating": a crash is rolled back
   runtime::Rollback undo;
   undo.Add([&] { Warn(store_.Delete(pod.id), pod, "forget"); });
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_row"));
   RETURN_IF_ERROR(MakeDirs(pod.dir, 0711));
   undo.Add([&] { Warn(RemoveAll(pod.dir), pod, "remove dir"); });
   RETURN_IF_ERROR(WriteHostname(pod.HostnameFile(), spec.hostname));
@@ -130,16 +132,19 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
     RETURN_IF_ERROR(MountShm(pod.Shm(), options_.shm_size));
     undo.Add([&] { Warn(UnmountShm(pod.Shm()), pod, "unmount shm"); });
   }
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_files"));
   ASSIGN_OR_RETURN(pod.namespaces,
                    PinNamespaces({options_.ns_dir, pod.id, !spec.host_network,
                                   !spec.host_ipc, !spec.host_network,
                                   spec.hostname, spec.sysctls}));
   undo.Add([&] { Warn(UnpinNamespaces(pod.namespaces), pod, "unpin"); });
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_pins"));
   if (spec.share_pid && !spec.host_pid) {
     RETURN_IF_ERROR(StartInfraFor(pod));
     undo.Add([&] {
       Warn(StopInfra(pod.infra, pod.namespaces.pid), pod, "stop infra");
     });
+    RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_pause"));
   }
   if (!spec.host_network) {
     ASSIGN_OR_RETURN(pod.ips, options_.network->Attach(AttachmentOf(pod)));
@@ -147,7 +152,9 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
     undo.Add([&] {
       Warn(options_.network->Detach(AttachmentOf(pod)), pod, "detach");
     });
+    RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_cni"));
   }
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.run.before_save"));
   pod.state = PodState::kReady;
   RETURN_IF_ERROR(ids_.Add(pod.id));
   absl::Status saved = Save(pod);
@@ -186,6 +193,7 @@ absl::Status PodManager::TearDown(Pod& pod) {
     RETURN_IF_ERROR(options_.network->Detach(AttachmentOf(pod)));
     pod.network_attached = false;
     pod.ips.clear();
+    RETURN_IF_ERROR(failpoint::Hit("sandbox.stop.after_cni"));
   }
   if (!pod.namespaces.pid.empty()) {
     RETURN_IF_ERROR(StopInfra(pod.infra, pod.namespaces.pid));
@@ -216,7 +224,9 @@ absl::Status PodManager::Stop(const std::string& id_or_prefix) {
   if (!found.ok()) return found.status();
   Pod pod = *std::move(found);
   if (stop_containers) RETURN_IF_ERROR(stop_containers(id));
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.stop.after_containers"));
   absl::Status s = TearDown(pod);
+  if (s.ok()) s = failpoint::Hit("sandbox.stop.before_save");
   RETURN_IF_ERROR(Save(pod));  // whatever was torn down stays recorded
   return s;
 }
