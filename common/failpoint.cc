@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
