@@ -16,6 +16,7 @@
 #include "runtime/seccomp_file.h"
 #include "runtime/spec/json.h"
 #include "server/containers/container_wait.h"
+#include "server/containers/monitor_stop.h"
 #include "server/containers/rootfs_mount.h"
 
 namespace crisp::server::containers {
@@ -155,6 +156,8 @@ absl::Status ContainerManager::Spawn(const Container& c,
 // Everything a container is made of, whatever state it is in; each step
 // tolerates what is already gone.
 void ContainerManager::Destroy(const Container& c) {
+  Warn(StopMonitor(c.dir, c.RuntimeStateDir(), absl::Seconds(5)), c,
+       "stop monitor");
   absl::Status s = runtime::Delete(c.RuntimeStateDir(), /*force=*/true);
   if (!absl::IsNotFound(s)) Warn(s, c, "delete from the runtime");
   Warn(UnmountRootfs(c.RootfsPath()), c, "unmount rootfs");
