@@ -181,9 +181,12 @@ absl::Status PodManager::StartInfraFor(Pod& pod) {
   return absl::OkStatus();
 }
 
+// A pin file that holds no namespace (lost to a reboot, or an unpin killed
+// between unmount and unlink) fails every plugin's DEL; its interfaces went
+// with the namespace, and a DEL without one still frees the IP.
 NetworkAttachment PodManager::AttachmentOf(const Pod& pod) const {
-  return {pod.id, pod.namespaces.net, pod.spec.metadata,
-          pod.spec.port_mappings};
+  std::string netns = IsPinned(pod.namespaces.net) ? pod.namespaces.net : "";
+  return {pod.id, netns, pod.spec.metadata, pod.spec.port_mappings};
 }
 
 // Each step is repeatable, so a Stop that failed half-way (a CNI DEL that
