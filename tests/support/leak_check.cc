@@ -38,12 +38,20 @@ bool Volatile(const std::string& name) {
          name == "lock" || absl::StartsWith(name, "last_reserved_ip");
 }
 
+// A pod's or container's directory is named by its 64-hex-digit id.
+bool IdNamed(const std::string& name) {
+  return name.size() == 64 &&
+         name.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// Files, and directories named by an id; the other directories (ns/net,
+// cni/results) are made once, by the first pod, and stay.
 void Walk(const std::string& dir, bool dirs_only, std::set<std::string>& out) {
   for (const std::string& n : Entries(dir)) {
     std::string path = dir + "/" + n;
     bool is_dir = IsDir(path);
     if (Volatile(n) && !is_dir) continue;
-    if (is_dir || !dirs_only) out.insert(path);
+    if (dirs_only ? is_dir : (!is_dir || IdNamed(n))) out.insert(path);
     // A mounted rootfs is the container's, counted as a mount.
     if (is_dir && n != "rootfs") Walk(path, dirs_only, out);
   }
