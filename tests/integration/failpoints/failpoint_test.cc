@@ -113,10 +113,12 @@ class FailpointTest : public LabPodFixture,
     return log.size() > 6000 ? log.substr(log.size() - 6000) : log;
   }
 
-  v1::PodSandboxConfig PodConfig() {
+  // With a shared PID namespace crisp-pause runs; without, the first pin
+  // a stop unmounts is the network's.
+  v1::PodSandboxConfig PodConfig(bool share_pid = true) {
     v1::PodSandboxConfig c = Config("fp");
     c.mutable_linux()->set_cgroup_parent(scope_.cgroup_parent);
-    // A shared PID namespace, so that crisp-pause runs.
+    if (!share_pid) return c;
     c.mutable_linux()
         ->mutable_security_context()
         ->mutable_namespace_options()
@@ -300,7 +302,9 @@ void FailpointTest::StartContainer() {
 
 void FailpointTest::StopPodSandbox() {
   HostResources base = TakeSnapshot(scope_);
-  std::string pod = MustRun(PodConfig());
+  // sandbox.stop.after_unmount then stops between unmounting the network
+  // pin and removing its file: CNI DEL must not be given the plain file.
+  std::string pod = MustRun(PodConfig(/*share_pid=*/false));
   std::string cid = MustCreate(pod);
   ASSERT_FALSE(cid.empty());
   ASSERT_TRUE(StartC(cid).ok());
