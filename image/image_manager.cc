@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/failpoint.h"
 #include "common/no_space.h"
 #include "common/status.h"
 #include "glog/logging.h"
@@ -200,7 +201,10 @@ absl::Status ImageManager::Remove(const std::string& ref_or_id) {
   bool by_tag;
   std::string tag;
   ASSIGN_OR_RETURN(auto id, FindId(ref_or_id, &by_tag, &tag));
-  if (!id) return absl::OkStatus();
+  // Collected even then: a remove whose collection failed after the row
+  // went is retried by kubelet, and would otherwise leave its blobs and
+  // snapshots until the next restart.
+  if (!id) return CollectGarbage(Gc()).status();
   if (by_tag) {
     RETURN_IF_ERROR(images_.RemoveRef(tag).status());
     auto rec = images_.Get(*id);
@@ -209,6 +213,7 @@ absl::Status ImageManager::Remove(const std::string& ref_or_id) {
   } else {
     RETURN_IF_ERROR(images_.Delete(*id));
   }
+  RETURN_IF_ERROR(failpoint::Hit("image.remove.after_row"));
   return CollectGarbage(Gc()).status();
 }
 

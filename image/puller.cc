@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "common/failpoint.h"
 #include "common/status.h"
 #include "common/unique_fd.h"
 #include "glog/logging.h"
@@ -163,10 +164,13 @@ absl::StatusOr<ImageRecord> PullImage(const PullerDeps& deps,
        deps.slots, cancelled, deps.limits},
       plan.layers));
   timer.Mark("layers");
+  RETURN_IF_ERROR(failpoint::Hit("image.pull.after_layers"));
   RETURN_IF_ERROR(StoreManifests(deps.content, r));
+  RETURN_IF_ERROR(failpoint::Hit("image.pull.after_manifests"));
   RETURN_IF_ERROR(SyncSnapshots(deps.snapshots->dir()));
   timer.Mark("sync");
   ImageRecord rec = MakeRecord(ref, r, std::move(plan));
+  RETURN_IF_ERROR(failpoint::Hit("image.pull.before_row"));
   RETURN_IF_ERROR(deps.images->Put(rec));
   timer.Mark("commit");
   return deps.images->Get(rec.id);

@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/failpoint.h"
 #include "common/files.h"
 #include "common/mount_owner.h"
 #include "common/status.h"
@@ -229,6 +230,7 @@ bool IsPinned(const std::string& path) {
 absl::Status UnpinNamespaceFile(const std::string& path) {
   if (path.empty()) return absl::OkStatus();
   RETURN_IF_ERROR(DetachMount(path));
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.stop.after_unmount"));
   if (unlink(path.c_str()) != 0 && errno != ENOENT) {
     return LastErrno(absl::StrCat("remove ", path));
   }

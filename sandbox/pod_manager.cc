@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/failpoint.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "common/status.h"
@@ -122,6 +123,7 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
   RETURN_IF_ERROR(store_.Put(pod));  // "creating": a crash is rolled back
   runtime::Rollback undo;
   undo.Add([&] { Warn(store_.Delete(pod.id), pod, "forget"); });
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_row"));
   RETURN_IF_ERROR(MakeDirs(pod.dir, 0711));
   undo.Add([&] { Warn(RemoveAll(pod.dir), pod, "remove dir"); });
   RETURN_IF_ERROR(WriteHostname(pod.HostnameFile(), spec.hostname));
@@ -132,16 +134,19 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
     RETURN_IF_ERROR(MountShm(pod.Shm(), options_.shm_size));
     undo.Add([&] { Warn(UnmountShm(pod.Shm()), pod, "unmount shm"); });
   }
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_files"));
   ASSIGN_OR_RETURN(pod.namespaces,
                    PinNamespaces({options_.ns_dir, pod.id, !spec.host_network,
                                   !spec.host_ipc, !spec.host_network,
                                   spec.hostname, spec.sysctls}));
   undo.Add([&] { Warn(UnpinNamespaces(pod.namespaces), pod, "unpin"); });
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_pins"));
   if (spec.share_pid && !spec.host_pid) {
     RETURN_IF_ERROR(StartInfraFor(pod));
     undo.Add([&] {
       Warn(StopInfra(pod.infra, pod.namespaces.pid), pod, "stop infra");
     });
+    RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_pause"));
   }
   if (!spec.host_network) {
     ASSIGN_OR_RETURN(pod.ips, options_.network->Attach(AttachmentOf(pod)));
@@ -149,7 +154,9 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
     undo.Add([&] {
       Warn(options_.network->Detach(AttachmentOf(pod)), pod, "detach");
     });
+    RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_cni"));
   }
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.run.before_save"));
   pod.state = PodState::kReady;
   RETURN_IF_ERROR(ids_.Add(pod.id));
   absl::Status saved = Save(pod);
@@ -176,9 +183,12 @@ absl::Status PodManager::StartInfraFor(Pod& pod) {
   return absl::OkStatus();
 }
 
+// A pin file that holds no namespace (lost to a reboot, or an unpin killed
+// between unmount and unlink) fails every plugin's DEL; its interfaces went
+// with the namespace, and a DEL without one still frees the IP.
 NetworkAttachment PodManager::AttachmentOf(const Pod& pod) const {
-  return {pod.id, pod.namespaces.net, pod.spec.metadata,
-          pod.spec.port_mappings};
+  std::string netns = IsPinned(pod.namespaces.net) ? pod.namespaces.net : "";
+  return {pod.id, netns, pod.spec.metadata, pod.spec.port_mappings};
 }
 
 // Each step is repeatable, so a Stop that failed half-way (a CNI DEL that
@@ -188,6 +198,7 @@ absl::Status PodManager::TearDown(Pod& pod) {
     RETURN_IF_ERROR(options_.network->Detach(AttachmentOf(pod)));
     pod.network_attached = false;
     pod.ips.clear();
+    RETURN_IF_ERROR(failpoint::Hit("sandbox.stop.after_cni"));
   }
   if (!pod.namespaces.pid.empty()) {
     RETURN_IF_ERROR(StopInfra(pod.infra, pod.namespaces.pid));
@@ -219,7 +230,9 @@ absl::Status PodManager::Stop(const std::string& id_or_prefix) {
   Pod pod = *std::move(found);
   RETURN_IF_ERROR(CloseToCreates(id));
   if (stop_containers) RETURN_IF_ERROR(stop_containers(id));
+  RETURN_IF_ERROR(failpoint::Hit("sandbox.stop.after_containers"));
   absl::Status s = TearDown(pod);
+  if (s.ok()) s = failpoint::Hit("sandbox.stop.before_save");
   RETURN_IF_ERROR(Save(pod));  // whatever was torn down stays recorded
   return s;
 }

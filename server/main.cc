@@ -1,6 +1,7 @@
 // crispd: the Crisp CRI daemon.
 #include <iostream>
 
+#include "common/failpoint.h"
 #include "common/logging.h"
 #include "glog/logging.h"
 #include "server/cli/flags.h"
@@ -33,8 +34,15 @@ int main(int argc, char** argv) {
     case CommandLine::Command::kPrintDefaultConfig:
       std::cout << DefaultConfigToml();
       return 0;
+    case CommandLine::Command::kListFailpoints:
+      for (const auto& p : crisp::failpoint::Points()) std::cout << p << "\n";
+      return 0;
     case CommandLine::Command::kServe:
       break;
+  }
+  // A typo in a test's failpoint must stop crispd, not pass unnoticed.
+  if (auto s = crisp::failpoint::ConfigureFromEnvironment(); !s.ok()) {
+    return Fail(s);
   }
   auto config = ResolveConfig(*cli);
   if (!config.ok()) return Fail(config.status());

@@ -73,6 +73,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(
     cli.command = CommandLine::Command::kPrintDefaultConfig;
     return cli;
   }
+  if (positional == std::vector<std::string>{"failpoints"}) {
+    cli.command = CommandLine::Command::kListFailpoints;
+    return cli;
+  }
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown command \"", positional[0], "\" (see crispd --help)"));
 }
@@ -100,6 +104,8 @@ std::string UsageText() {
   return absl::StrCat(
       "usage: crispd [flags]            run the CRI daemon\n"
       "       crispd config default     print the default config\n"
+      "       crispd failpoints         list the failpoints CRISP_FAILPOINTS "
+      "may set\n"
       "\n"
       "flags (override the config file):\n"
       "  -c, --config FILE      config file (default ",

@@ -13,7 +13,13 @@ namespace crisp::server {
 inline constexpr char kDefaultConfigPath[] = "/etc/crisp/crisp.toml";
 
 struct CommandLine {
-  enum class Command { kServe, kPrintDefaultConfig, kVersion, kHelp };
+  enum class Command {
+    kServe,
+    kPrintDefaultConfig,
+    kListFailpoints,
+    kVersion,
+    kHelp
+  };
   Command command = Command::kServe;
   std::string config_path = kDefaultConfigPath;
   bool config_path_given = false;  // a missing default file is not an error

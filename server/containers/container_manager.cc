@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/failpoint.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "common/status.h"
@@ -15,6 +16,7 @@
 #include "runtime/seccomp_file.h"
 #include "runtime/spec/json.h"
 #include "server/containers/container_wait.h"
+#include "server/containers/monitor_stop.h"
 #include "server/containers/rootfs_mount.h"
 
 namespace crisp::server::containers {
@@ -113,10 +115,14 @@ absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
     Destroy(c);
     Warn(store_.Delete(c.id), c, "forget");
   });
+  RETURN_IF_ERROR(failpoint::Hit("container.create.after_row"));
   RETURN_IF_ERROR(MakeDirs(c.dir, 0711));
   RETURN_IF_ERROR(MountRootfs(req.lower_dirs, c.layer, c.RootfsPath()));
+  RETURN_IF_ERROR(failpoint::Hit("container.create.after_rootfs"));
   RETURN_IF_ERROR(Spawn(c, req.build_spec));
+  RETURN_IF_ERROR(failpoint::Hit("container.create.after_monitor"));
   if (req.pod_still_ready) RETURN_IF_ERROR(req.pod_still_ready());
+  RETURN_IF_ERROR(failpoint::Hit("container.create.before_save"));
   c.creating = false;
   RETURN_IF_ERROR(ids_.Add(c.id));
   absl::Status saved = Save(c);
@@ -134,6 +140,7 @@ absl::Status ContainerManager::Spawn(const Container& c,
                                      const SpecBuilder& build_spec) {
   ASSIGN_OR_RETURN(runtime::spec::Spec spec, build_spec(c.id, c.RootfsPath()));
   RETURN_IF_ERROR(WriteBundle(c, spec));
+  RETURN_IF_ERROR(failpoint::Hit("container.create.after_spec"));
   if (!c.log_path.empty())
     RETURN_IF_ERROR(MakeDirs(ParentDir(c.log_path), 0755));
   runtime::monitor::MonitorSpawn spawn;
@@ -150,6 +157,8 @@ absl::Status ContainerManager::Spawn(const Container& c,
 // Everything a container is made of, whatever state it is in; each step
 // tolerates what is already gone.
 void ContainerManager::Destroy(const Container& c) {
+  Warn(StopMonitor(c.dir, c.RuntimeStateDir(), absl::Seconds(5)), c,
+       "stop monitor");
   absl::Status s = runtime::Delete(c.RuntimeStateDir(), /*force=*/true);
   if (!absl::IsNotFound(s)) Warn(s, c, "delete from the runtime");
   Warn(UnmountRootfs(c.RootfsPath()), c, "unmount rootfs");
@@ -203,7 +212,9 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
         absl::StrCat("container ", id, " is not in the created state"));
   }
   c.started_unix_nanos = NowUnixNanos();
+  RETURN_IF_ERROR(failpoint::Hit("container.start.before_runtime"));
   if (!interrupted) RETURN_IF_ERROR(runtime::Start(c.RuntimeStateDir()));
+  RETURN_IF_ERROR(failpoint::Hit("container.start.after_runtime"));
   return Save(c);
 }
 

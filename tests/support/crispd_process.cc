@@ -22,15 +22,22 @@ std::vector<char*> Argv(std::vector<std::string>& args) {
   return argv;
 }
 
-// Forks and execs `args` with stdout and stderr sent to `out_fd`.
-pid_t Spawn(std::vector<std::string> args, int out_fd) {
+// Forks and execs `args` with stdout and stderr sent to `out_fd` and `env`
+// added to the environment.
+pid_t Spawn(std::vector<std::string> args, int out_fd,
+            std::vector<std::string> env = {}) {
   std::vector<char*> argv = Argv(args);
   pid_t pid = ::fork();
   if (pid == 0) {
+    for (std::string& e : env) ::putenv(e.data());
     ::dup2(out_fd, STDOUT_FILENO);
     ::dup2(out_fd, STDERR_FILENO);
     int devnull = ::open("/dev/null", O_RDONLY);
     ::dup2(devnull, STDIN_FILENO);
+    // Nothing of the test's reaches crispd and the monitors that outlive
+    // it: an inherited flock of /tmp/crisp-integration.lock would be held
+    // by a leaked daemon long after the test.
+    ::close_range(3, ~0U, 0);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
@@ -78,7 +85,7 @@ std::string CrispdProcess::Start(const CrispdOptions& options) {
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   int log = ::open(log_path().c_str(),
                    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  pid_ = Spawn(args, log);
+  pid_ = Spawn(args, log, options.env);
   ::close(log);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {

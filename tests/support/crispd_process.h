@@ -19,6 +19,7 @@ struct CrispdOptions {
   std::string extra_config;             // TOML appended to the config file
   std::vector<std::string> extra_args;  // flags after the defaults
   std::string log_level = "debug";
+  std::vector<std::string> env;  // NAME=value added to crispd's environment
 };
 
 class CrispdProcess {
