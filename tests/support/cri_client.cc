@@ -35,4 +35,41 @@ grpc::Status CriClient::PullImage(const std::string& image,
   return Call(&v1::ImageService::Stub::PullImage, req, resp);
 }
 
+// The lifecycle calls whose request is only an id (and a stop timeout).
+grpc::Status CriClient::StartContainer(const std::string& id) {
+  v1::StartContainerRequest req;
+  req.set_container_id(id);
+  v1::StartContainerResponse resp;
+  return Call(&v1::RuntimeService::Stub::StartContainer, req, &resp);
+}
+
+grpc::Status CriClient::StopContainer(const std::string& id, int64_t timeout) {
+  v1::StopContainerRequest req;
+  req.set_container_id(id);
+  req.set_timeout(timeout);
+  v1::StopContainerResponse resp;
+  return Call(&v1::RuntimeService::Stub::StopContainer, req, &resp);
+}
+
+grpc::Status CriClient::RemoveContainer(const std::string& id) {
+  v1::RemoveContainerRequest req;
+  req.set_container_id(id);
+  v1::RemoveContainerResponse resp;
+  return Call(&v1::RuntimeService::Stub::RemoveContainer, req, &resp);
+}
+
+grpc::Status CriClient::StopPodSandbox(const std::string& id) {
+  v1::StopPodSandboxRequest req;
+  req.set_pod_sandbox_id(id);
+  v1::StopPodSandboxResponse resp;
+  return Call(&v1::RuntimeService::Stub::StopPodSandbox, req, &resp);
+}
+
+grpc::Status CriClient::RemovePodSandbox(const std::string& id) {
+  v1::RemovePodSandboxRequest req;
+  req.set_pod_sandbox_id(id);
+  v1::RemovePodSandboxResponse resp;
+  return Call(&v1::RuntimeService::Stub::RemovePodSandbox, req, &resp);
+}
+
 }  // namespace crisp::testing

@@ -41,6 +41,11 @@ class CriClient {
   grpc::Status Status(bool verbose, v1::StatusResponse* resp);
   grpc::Status PullImage(const std::string& image, v1::PullImageResponse* resp,
                          const v1::AuthConfig* auth = nullptr);
+  grpc::Status StartContainer(const std::string& id);
+  grpc::Status StopContainer(const std::string& id, int64_t timeout = 0);
+  grpc::Status RemoveContainer(const std::string& id);
+  grpc::Status StopPodSandbox(const std::string& id);
+  grpc::Status RemovePodSandbox(const std::string& id);
 
  private:
   template <typename Stub>

@@ -150,27 +150,15 @@ class FailpointTest : public LabPodFixture,
   }
 
   grpc::Status StartC(const std::string& id) {
-    v1::StartContainerRequest req;
-    req.set_container_id(id);
-    v1::StartContainerResponse resp;
-    return crispd_.client().Call(&v1::RuntimeService::Stub::StartContainer, req,
-                                 &resp);
+    return crispd_.client().StartContainer(id);
   }
 
   grpc::Status StopC(const std::string& id) {
-    v1::StopContainerRequest req;
-    req.set_container_id(id);
-    v1::StopContainerResponse resp;
-    return crispd_.client().Call(&v1::RuntimeService::Stub::StopContainer, req,
-                                 &resp);
+    return crispd_.client().StopContainer(id);
   }
 
   grpc::Status RemoveC(const std::string& id) {
-    v1::RemoveContainerRequest req;
-    req.set_container_id(id);
-    v1::RemoveContainerResponse resp;
-    return crispd_.client().Call(&v1::RuntimeService::Stub::RemoveContainer,
-                                 req, &resp);
+    return crispd_.client().RemoveContainer(id);
   }
 
   std::vector<v1::Container> Containers() {

@@ -60,28 +60,15 @@ class ContainerTest : public LabPodFixture {
   }
 
   grpc::Status Start(const std::string& id) {
-    v1::StartContainerRequest req;
-    req.set_container_id(id);
-    v1::StartContainerResponse resp;
-    return crispd_.client().Call(&v1::RuntimeService::Stub::StartContainer, req,
-                                 &resp);
+    return crispd_.client().StartContainer(id);
   }
 
   grpc::Status StopC(const std::string& id, int64_t timeout) {
-    v1::StopContainerRequest req;
-    req.set_container_id(id);
-    req.set_timeout(timeout);
-    v1::StopContainerResponse resp;
-    return crispd_.client().Call(&v1::RuntimeService::Stub::StopContainer, req,
-                                 &resp);
+    return crispd_.client().StopContainer(id, timeout);
   }
 
   grpc::Status RemoveC(const std::string& id) {
-    v1::RemoveContainerRequest req;
-    req.set_container_id(id);
-    v1::RemoveContainerResponse resp;
-    return crispd_.client().Call(&v1::RuntimeService::Stub::RemoveContainer,
-                                 req, &resp);
+    return crispd_.client().RemoveContainer(id);
   }
 
   v1::ContainerStatus StatusC(const std::string& id) {

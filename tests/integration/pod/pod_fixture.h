@@ -115,19 +115,11 @@ class PodFixture : public ::testing::Test {
   }
 
   grpc::Status StopPod(const std::string& id) {
-    v1::StopPodSandboxRequest req;
-    req.set_pod_sandbox_id(id);
-    v1::StopPodSandboxResponse resp;
-    return crispd_.client().Call(&v1::RuntimeService::Stub::StopPodSandbox, req,
-                                 &resp);
+    return crispd_.client().StopPodSandbox(id);
   }
 
   grpc::Status RemovePod(const std::string& id) {
-    v1::RemovePodSandboxRequest req;
-    req.set_pod_sandbox_id(id);
-    v1::RemovePodSandboxResponse resp;
-    return crispd_.client().Call(&v1::RuntimeService::Stub::RemovePodSandbox,
-                                 req, &resp);
+    return crispd_.client().RemovePodSandbox(id);
   }
 
   std::vector<std::string> List(const v1::PodSandboxFilter& filter) {
