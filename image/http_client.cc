@@ -219,7 +219,10 @@ absl::StatusOr<HttpResponse> DoOnce(const HttpRequest& req,
   thread_local ThreadCurl curl;
   CURL* c = curl.get();
   HttpResponse resp;
-  Transfer t{c, &req, &resp, absl::OkStatus(), registry_chosen};
+  Transfer t{.curl = c,
+             .request = &req,
+             .response = &resp,
+             .registry_chosen = registry_chosen};
   curl_slist* headers = nullptr;
   for (const auto& h : req.headers)
     headers = curl_slist_append(headers, h.c_str());
