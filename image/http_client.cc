@@ -125,7 +125,6 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
   size_t len = size * n;
   long code = 0;
   curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
-  if (Cancelled(t)) return 0;  // aborts the transfer
   if (code >= 200 && code < 300 && t->request->sink) {
     t->sink_status = t->request->sink(code, data, len);
     return t->sink_status.ok() ? len : 0;  // 0 aborts the transfer

@@ -54,6 +54,21 @@ constexpr absl::Duration kStartDeadline = absl::Seconds(30);
 // sleep (a hung NFS read) may take longer, and the caller holds a lock.
 constexpr absl::Duration kKillTimeout = absl::Seconds(10);
 
+// Whether the init's death ends every process of the container: only when
+// the container owns its PID namespace. A spec that cannot be read any
+// more counts as not: the cgroup holds no more than the container.
+bool KilledByItsPidNamespace(const state::State& s) {
+  auto spec = spec::LoadBundle(s.bundle);
+  return spec.ok() && OwnsPidNamespace(*spec);
+}
+
+absl::Status SendSignal(const state::State& s, int pidfd, int signal) {
+  if (syscall(SYS_pidfd_send_signal, pidfd, signal, nullptr, 0) != 0) {
+    return LastErrno(absl::StrCat("signal ", signal, " to container ", s.id));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Start(const std::string& state_dir) {
@@ -117,18 +132,16 @@ absl::Status SignalAll(const std::string& state_dir, int signal) {
 absl::Status Kill(const std::string& state_dir, int signal) {
   ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
   auto init = InitPidfd(s);
-  // A spec that cannot be read any more is killed whole: the cgroup holds
-  // no more than the container.
-  auto spec = spec::LoadBundle(s.bundle);
-  if (signal == SIGKILL && (!spec.ok() || !OwnsPidNamespace(*spec))) {
-    RETURN_IF_ERROR(KillAll(state_dir, kKillTimeout));
+  if (signal == SIGKILL && !KilledByItsPidNamespace(s)) {
+    absl::Status all = KillAll(state_dir, kKillTimeout);
+    // A cgroup that cannot be emptied (a freezer write refused, say) must
+    // not spare the init: it still gets its SIGKILL.
+    if (!all.ok() && init.ok()) (void)SendSignal(s, init->get(), signal);
+    RETURN_IF_ERROR(all);
     return init.status();
   }
   ASSIGN_OR_RETURN(UniqueFd pidfd, std::move(init));
-  if (syscall(SYS_pidfd_send_signal, pidfd.get(), signal, nullptr, 0) != 0) {
-    return LastErrno(absl::StrCat("signal ", signal, " to container ", s.id));
-  }
-  return absl::OkStatus();
+  return SendSignal(s, pidfd.get(), signal);
 }
 
 absl::Status Delete(const std::string& state_dir, bool force) {

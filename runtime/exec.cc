@@ -35,7 +35,7 @@ struct JoinTarget {
 
 bool Exited(const UniqueFd &pidfd) {
   struct pollfd p = {pidfd.get(), POLLIN, 0};
-  return poll(&p, 1, 0) != 0; // readable (or an error): it has exited
+  return poll(&p, 1, 0) != 0;  // readable (or an error): it has exited
 }
 
 // The pidfd is opened first and the process behind the pid checked after:
@@ -54,22 +54,22 @@ absl::StatusOr<JoinTarget> OpenInit(const state::State &s) {
                    s.init.pid, ") has exited"));
   JoinTarget t;
   t.pidfd = UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, s.init.pid, 0)));
-  if (!t.pidfd)
-    return gone;
+  if (!t.pidfd) {
+    if (errno == ESRCH) return gone;
+    return LastErrno(absl::StrCat("pidfd of container ", s.id, "'s init"));
+  }
   for (const auto &[name, flag] : kNamespaces) {
     std::string theirs = absl::StrCat("/proc/", s.init.pid, "/ns/", name);
     std::string ours = absl::StrCat("/proc/self/ns/", name);
     struct stat a, b;
-    if (stat(theirs.c_str(), &a) != 0)
-      return gone;
+    if (stat(theirs.c_str(), &a) != 0) return gone;
     if (stat(ours.c_str(), &b) == 0 && a.st_ino == b.st_ino &&
         a.st_dev == b.st_dev) {
       continue;
     }
     t.flags |= flag;
   }
-  if (!ProcessAlive(s.init) || Exited(t.pidfd))
-    return gone;
+  if (!ProcessAlive(s.init) || Exited(t.pidfd)) return gone;
   return t;
 }
 
@@ -91,8 +91,7 @@ absl::StatusOr<JoinTarget> OpenInit(const state::State &s) {
     _exit(1);
   }
   pid_t pid = fork();
-  if (pid == 0)
-    RunChild(plan);
+  if (pid == 0) RunChild(plan);
   if (pid < 0) {
     sync::SendError(plan.sync_fd, "fork", LastErrno("fork exec process"));
     _exit(1);
@@ -106,22 +105,18 @@ absl::StatusOr<UniqueFd> AwaitExecReady(const ExecRequest &req, int fd,
   UniqueFd pty;
   for (;;) {
     ASSIGN_OR_RETURN(sync::Message m, sync::Receive(fd, "exec"));
-    if (m.kind == sync::Kind::kPid)
-      *pid = m.value;
-    if (m.kind == sync::Kind::kReady)
-      return pty;
-    if (m.kind != sync::Kind::kPty)
-      continue;
+    if (m.kind == sync::Kind::kPid) *pid = m.value;
+    if (m.kind == sync::Kind::kReady) return pty;
+    if (m.kind != sync::Kind::kPty) continue;
     ASSIGN_OR_RETURN(pty, console::ReceiveFd(fd));
-    if (req.console_socket.empty())
-      continue;
+    if (req.console_socket.empty()) continue;
     ASSIGN_OR_RETURN(UniqueFd sock, ConnectUnix(req.console_socket));
     RETURN_IF_ERROR(console::SendFd(sock.get(), pty.get(), "exec"));
     pty.Reset();
   }
 }
 
-} // namespace
+}  // namespace
 
 spec::Process ExecProcess(const spec::Spec &spec,
                           const std::vector<std::string> &args) {
@@ -144,8 +139,7 @@ absl::StatusOr<Executed> Exec(const ExecRequest &req) {
   ChildPlan plan;
   plan.spec = &spec;
   plan.exec_only = true;
-  for (int i = 0; i < 3; ++i)
-    plan.stdio[i] = req.stdio[i];
+  for (int i = 0; i < 3; ++i) plan.stdio[i] = req.stdio[i];
   if (req.process.capabilities) {
     ASSIGN_OR_RETURN(plan.caps,
                      capabilities::FromSpec(*req.process.capabilities));
@@ -157,8 +151,7 @@ absl::StatusOr<Executed> Exec(const ExecRequest &req) {
   }
   ASSIGN_OR_RETURN(auto layout, cgroups::DetectLayout());
   auto cg = cgroups::Cgroup::Open({layout, s.cgroup_path, false});
-  if (req.before_join)
-    req.before_join();
+  if (req.before_join) req.before_join();
   ASSIGN_OR_RETURN(JoinTarget init, OpenInit(s));
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -172,19 +165,17 @@ absl::StatusOr<Executed> Exec(const ExecRequest &req) {
     plan.sync_fd = child.get();
     RunIntermediate(cg, init, plan);
   }
-  if (mid < 0)
-    return LastErrno("fork exec intermediate");
+  if (mid < 0) return LastErrno("fork exec intermediate");
   child.Reset();
   Executed out;
   auto pty = AwaitExecReady(req, parent.get(), &out.pid);
   waitpid(mid, nullptr, 0);
   if (!pty.ok()) {
-    if (out.pid > 0)
-      kill(out.pid, SIGKILL), waitpid(out.pid, nullptr, 0);
+    if (out.pid > 0) kill(out.pid, SIGKILL), waitpid(out.pid, nullptr, 0);
     return pty.status();
   }
   out.pty_master = std::move(*pty);
   return out;
 }
 
-} // namespace crisp::runtime
+}  // namespace crisp::runtime

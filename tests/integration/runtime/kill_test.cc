@@ -192,8 +192,9 @@ TEST_F(KillTest, AnInitThatExitsByItselfTakesItsChildrenWithIt) {
 
 // Each way of killing a cgroup, on the kernels' interfaces this node has
 // (hybrid: cgroup.kill and cgroup.freeze on the cgroup2 mount, the v1
-// freezer): a process forking as fast as it can is killed with all its
-// descendants.
+// freezer): a shell and its 25 children are killed together. A fork
+// loop into pids.max could end the shell on a failed fork, and the monitor
+// then killed the rest, at times before the test had seen the child.
 TEST_F(KillTest, EveryKillMethodEmptiesTheCgroup) {
   auto layout = cgroups::DetectLayout();
   ASSERT_TRUE(layout.ok()) << layout.status();
@@ -203,8 +204,10 @@ TEST_F(KillTest, EveryKillMethodEmptiesTheCgroup) {
         std::pair{cgroups::KillMethod::kFreezeV1, "freezev1"}}) {
     std::string id = Id(name);
     spec::Spec forking =
-        HostPid({"sh", "-c", "sleep 1002 & while :; do sleep 1003 & done"});
-    forking.linux->resources->pids = spec::Pids{32};  // a bounded fork loop
+        HostPid({"sh", "-c",
+                 "sleep 1002 & for i in $(seq 24); do sleep 1003 & done; "
+                 "while :; do sleep 1; done"});
+    forking.linux->resources->pids = spec::Pids{32};
     std::string dir = StartMonitor(id, forking);
     ProcessId child = FindChild(id);
     ASSERT_GT(child.pid, 0) << name;
