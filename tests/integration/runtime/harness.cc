@@ -9,8 +9,10 @@
 
 #include <chrono>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
+#include "runtime/container.h"
 #include "runtime/spec/json.h"
 
 namespace crisp::runtime::testing {
@@ -54,6 +56,17 @@ int ReadBoth(int out, int err, CommandResult& r, pid_t pid) {
 }
 
 }  // namespace
+
+void KillMonitorsAndDelete(const std::vector<std::string>& container_dirs) {
+  for (const std::string& dir : container_dirs) {
+    auto pid = ReadFile(dir + "/monitor.pid");
+    int p = 0;
+    if (pid.ok() && absl::SimpleAtoi(pid->substr(0, pid->find(' ')), &p)) {
+      kill(p, SIGKILL);
+    }
+    (void)runtime::Delete(dir + "/state", true);
+  }
+}
 
 CommandResult RunCommand(const std::vector<std::string>& argv) {
   CommandResult r;

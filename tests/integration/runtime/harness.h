@@ -20,6 +20,10 @@ struct CommandResult {
 // fork+exec with stdout/stderr captured; 60 s timeout kills it.
 CommandResult RunCommand(const std::vector<std::string>& argv);
 
+// Kills the crisp-monitor of each container dir (its monitor.pid) and
+// force-deletes the container: the clean-up of tests that start monitors.
+void KillMonitorsAndDelete(const std::vector<std::string>& container_dirs);
+
 class RuntimeTest : public ::testing::Test {
  protected:
   void SetUp() override;

@@ -35,14 +35,7 @@ const std::vector<std::string> kParentAndChild = {
 class KillTest : public RuntimeTest {
  protected:
   void TearDown() override {
-    for (const std::string& dir : dirs_) {
-      auto pid = ReadFile(dir + "/monitor.pid");
-      int p = 0;
-      if (pid.ok() && absl::SimpleAtoi(pid->substr(0, pid->find(' ')), &p)) {
-        kill(p, SIGKILL);
-      }
-      (void)runtime::Delete(dir + "/state", true);
-    }
+    KillMonitorsAndDelete(dirs_);
     RuntimeTest::TearDown();
   }
 
