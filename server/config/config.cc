@@ -66,8 +66,11 @@ class TableReader {
     seen_.insert(key);
     const toml::node* node = table_.get(key);
     if (node == nullptr) return absl::OkStatus();
-    auto v = node->value<T>();
-    if (!v || !node->is<T>()) return WrongType(key, what);
+    // value_exact: value<T>() would convert a float to an integer, which is
+    // undefined for one out of range (1e300 for a port).
+    if (!node->is<T>()) return WrongType(key, what);
+    auto v = node->value_exact<T>();
+    if (!v) return WrongType(key, what);
     *out = *v;
     return absl::OkStatus();
   }
@@ -90,8 +93,8 @@ absl::Status TableReader::Strings(const char* key,
   if (arr == nullptr) return WrongType(key, "an array of strings");
   std::vector<std::string> values;
   for (const auto& item : *arr) {
-    auto s = item.value<std::string>();
-    if (!s || !item.is_string()) return WrongType(key, "an array of strings");
+    auto s = item.value_exact<std::string>();
+    if (!s) return WrongType(key, "an array of strings");
     values.push_back(*s);
   }
   *out = std::move(values);

@@ -111,6 +111,18 @@ TEST(ConfigTest, IntegersOutOfRangeNameTheKeyInsteadOfWrapping) {
   }
 }
 
+// Found by the config fuzzer in CI: a float where an integer belongs was
+// converted by toml++ (undefined behaviour for 1e110 as a long) instead of
+// being refused as the wrong type.
+TEST(ConfigTest, FloatsWhereIntegersBelongAreTheWrongType) {
+  for (const char* f : {"3.3e109", "10.0", "-1e300", "inf", "nan"}) {
+    ExpectError(absl::StrCat("[streaming]\nport = ", f), "streaming.port");
+    ExpectError(absl::StrCat("[image]\nmax_layer_bytes = ", f),
+                "image.max_layer_bytes");
+  }
+  ExpectError("[image]\nmax_layer_bytes = true", "image.max_layer_bytes");
+}
+
 // Security audit L8/L9: the layer caps and the minimum transfer rate are
 // read from [image]; negative caps are refused naming the key.
 TEST(ConfigTest, LayerCapsAndMinimumRateAreRead) {
