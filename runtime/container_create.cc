@@ -215,8 +215,7 @@ absl::StatusOr<Created> Create(const CreateRequest& req) {
   RETURN_IF_ERROR(sync::Send(ch.parent.get(), sync::Kind::kGo));
   Created created;
   ASSIGN_OR_RETURN(created.pty_master, AwaitReady(req, ch.parent.get()));
-  ASSIGN_OR_RETURN(uint64_t start, ProcessStartTime(child.pid));
-  created.init = {child.pid, start};
+  ASSIGN_OR_RETURN(created.init, IdentifyProcess(child.pid, child.pidfd.get()));
   created.pidfd = std::move(child.pidfd);
   created.cgroup_path = CgroupPath(req.spec, req.id);
   state::State st{req.id,

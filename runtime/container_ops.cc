@@ -30,12 +30,12 @@ absl::StatusOr<cgroups::Cgroup> OpenCgroup(const state::State& s) {
 // A pidfd of the init, only if it is still the recorded process: a signal
 // never reaches a recycled pid.
 absl::StatusOr<UniqueFd> InitPidfd(const state::State& s) {
-  UniqueFd fd(static_cast<int>(syscall(SYS_pidfd_open, s.init.pid, 0)));
-  if (!fd || !ProcessAlive(s.init)) {
+  auto fd = OpenProcess(s.init);
+  if (!fd.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("container ", s.id, " is not running"));
   }
-  return fd;
+  return std::move(*fd);
 }
 
 // poststart (after start) or poststop (after delete) from the bundle's spec.

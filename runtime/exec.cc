@@ -38,11 +38,12 @@ bool Exited(const UniqueFd &pidfd) {
   return poll(&p, 1, 0) != 0;  // readable (or an error): it has exited
 }
 
-// The pidfd is opened first and the process behind the pid checked after:
-// one still alive when the checks are done held the pid all along, so the
-// start time and namespaces read from /proc/<pid> were its own. setns
-// through that pidfd then joins this process or fails, never another one
-// that got the pid after the init's death (review L7).
+// OpenProcess checks that the pidfd names the recorded init (pidfs inode
+// where the kernel has one, else start time); the namespaces are read from
+// /proc/<pid> after, and the pidfd polled once more: an init still alive
+// then held the pid all along, so they were its own. setns through that
+// pidfd joins this process or fails, never another one that got the pid
+// after the init's death (review L7).
 absl::StatusOr<JoinTarget> OpenInit(const state::State &s) {
   static const std::pair<const char *, int> kNamespaces[] = {
       {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC},
@@ -53,11 +54,10 @@ absl::StatusOr<JoinTarget> OpenInit(const state::State &s) {
       absl::StrCat("container ", s.id, " is not running: its init (pid ",
                    s.init.pid, ") has exited"));
   JoinTarget t;
-  t.pidfd = UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, s.init.pid, 0)));
-  if (!t.pidfd) {
-    if (errno == ESRCH) return gone;
-    return LastErrno(absl::StrCat("pidfd of container ", s.id, "'s init"));
-  }
+  auto pidfd = OpenProcess(s.init);
+  if (absl::IsNotFound(pidfd.status())) return gone;
+  if (!pidfd.ok()) return pidfd.status();
+  t.pidfd = std::move(*pidfd);
   for (const auto &[name, flag] : kNamespaces) {
     std::string theirs = absl::StrCat("/proc/", s.init.pid, "/ns/", name);
     std::string ours = absl::StrCat("/proc/self/ns/", name);
@@ -69,7 +69,7 @@ absl::StatusOr<JoinTarget> OpenInit(const state::State &s) {
     }
     t.flags |= flag;
   }
-  if (!ProcessAlive(s.init) || Exited(t.pidfd)) return gone;
+  if (Exited(t.pidfd)) return gone;
   return t;
 }
 

@@ -16,6 +16,7 @@ absl::Status Save(const std::string& dir, const State& s) {
                       {"bundle", s.bundle},
                       {"pid", s.init.pid},
                       {"pidStartTime", s.init.start_time},
+                      {"pidfsInode", s.init.pidfs_ino},
                       {"cgroupPath", s.cgroup_path},
                       {"created", s.created_ns},
                       {"terminal", s.terminal},
@@ -39,6 +40,7 @@ absl::StatusOr<State> Load(const std::string& dir) {
     s.bundle = j.at("bundle").get<std::string>();
     s.init.pid = j.at("pid").get<pid_t>();
     s.init.start_time = j.at("pidStartTime").get<uint64_t>();
+    s.init.pidfs_ino = j.value("pidfsInode", uint64_t{0});  // absent before
     s.cgroup_path = j.at("cgroupPath").get<std::string>();
     s.created_ns = j.at("created").get<int64_t>();
     s.terminal = j.value("terminal", false);

@@ -51,16 +51,15 @@ absl::StatusOr<std::string> RunPause(const std::string& pause_path,
   return out;
 }
 
-// A pidfd taken before the start-time check names exactly that process, so
-// the kill cannot reach a recycled pid; polling it waits for the exit.
+// The pidfd names exactly the recorded process, so the kill cannot reach a
+// recycled pid; polling it waits for the exit.
 void KillAndWait(const ProcessId& infra) {
-  if (infra.pid <= 0) return;
-  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, infra.pid, 0)));
-  if (!pidfd || !ProcessAlive(infra)) return;
-  if (syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0) != 0) {
+  auto pidfd = OpenProcess(infra);
+  if (!pidfd.ok()) return;
+  if (syscall(SYS_pidfd_send_signal, pidfd->get(), SIGKILL, nullptr, 0) != 0) {
     return;
   }
-  pollfd p = {pidfd.get(), POLLIN, 0};
+  pollfd p = {pidfd->get(), POLLIN, 0};
   while (poll(&p, 1, 2000) < 0 && errno == EINTR) {
   }
 }
@@ -91,8 +90,10 @@ ProcessId FindInfra(const std::string& pin_file) {
         !IsNamespaceInit(pid)) {
       continue;
     }
-    auto start = ProcessStartTime(pid);
-    if (start.ok()) return {pid, *start};
+    UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+    auto id = pidfd ? IdentifyProcess(pid, pidfd.get())
+                    : absl::StatusOr<ProcessId>(absl::NotFoundError("gone"));
+    if (id.ok()) return *id;
   }
   return {};
 }
@@ -113,13 +114,14 @@ absl::StatusOr<ProcessId> StartInfra(const std::string& pause_path,
     return absl::InternalError(
         absl::StrCat("crisp-pause for ", pin_file, ": ", *out));
   }
-  auto start = ProcessStartTime(infra.pid);
-  if (!start.ok()) {
+  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, infra.pid, 0)));
+  auto id = pidfd ? IdentifyProcess(infra.pid, pidfd.get())
+                  : absl::StatusOr<ProcessId>(LastErrno("pidfd"));
+  if (!id.ok()) {
     (void)UnpinNamespaceFile(pin_file);
-    return Annotate(start.status(), "infra process");
+    return Annotate(id.status(), "infra process");
   }
-  infra.start_time = *start;
-  return infra;
+  return *id;
 }
 
 absl::Status StopInfra(const ProcessId& infra, const std::string& pin_file) {

@@ -98,6 +98,7 @@ std::string PodToJson(const Pod& pod) {
             {"pidns", pod.namespaces.pid},
             {"infraPid", pod.infra.pid},
             {"infraStartTime", pod.infra.start_time},
+            {"infraPidfsInode", pod.infra.pidfs_ino},
             {"ips", pod.ips},
             {"networkAttached", pod.network_attached}};
   return j.dump();
@@ -121,6 +122,7 @@ absl::StatusOr<Pod> PodFromJson(const std::string& text) {
     pod.namespaces.pid = j.at("pidns").get<std::string>();
     pod.infra.pid = j.at("infraPid").get<pid_t>();
     pod.infra.start_time = j.at("infraStartTime").get<uint64_t>();
+    pod.infra.pidfs_ino = j.value("infraPidfsInode", uint64_t{0});
     j.at("ips").get_to(pod.ips);
     pod.network_attached = j.at("networkAttached").get<bool>();
   } catch (const json::exception& e) {

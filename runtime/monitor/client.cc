@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "common/status.h"
 #include "common/unix_socket.h"
 #include "runtime/console.h"
@@ -116,8 +118,9 @@ absl::StatusOr<ProcessId> FindMonitor(const std::string& dir) {
   std::vector<std::string> f =
       absl::StrSplit(absl::StripAsciiWhitespace(text), ' ');
   ProcessId id;
-  if (f.size() != 2 || !absl::SimpleAtoi(f[0], &id.pid) ||
-      !absl::SimpleAtoi(f[1], &id.start_time)) {
+  if (f.size() < 2 || f.size() > 3 || !absl::SimpleAtoi(f[0], &id.pid) ||
+      !absl::SimpleAtoi(f[1], &id.start_time) ||
+      (f.size() == 3 && !absl::SimpleAtoi(f[2], &id.pidfs_ino))) {
     return absl::DataLossError(absl::StrCat(dir, "/monitor.pid: malformed"));
   }
   if (!ProcessAlive(id) || state::ProcessExited(id.pid)) {
@@ -128,7 +131,10 @@ absl::StatusOr<ProcessId> FindMonitor(const std::string& dir) {
 
 absl::Status ReopenLog(const std::string& dir) {
   ASSIGN_OR_RETURN(ProcessId id, FindMonitor(dir));
-  if (kill(id.pid, SIGUSR1) != 0) return LastErrno("signal monitor");
+  ASSIGN_OR_RETURN(UniqueFd pidfd, OpenProcess(id));
+  if (syscall(SYS_pidfd_send_signal, pidfd.get(), SIGUSR1, nullptr, 0) != 0) {
+    return LastErrno("signal monitor");
+  }
   return absl::OkStatus();
 }
 

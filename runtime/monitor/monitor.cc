@@ -6,11 +6,13 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "common/status.h"
 #include "runtime/console.h"
 #include "runtime/monitor/exit_status.h"
@@ -71,9 +73,13 @@ absl::Status Monitor::Create() {
   }
   started_at_ = NowUnixNanos();
   RETURN_IF_ERROR(ServeAttach());
+  // "pid start-time pidfs-inode": how crispd tells this monitor from a
+  // process that got its pid later.
+  UniqueFd self(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
+  ASSIGN_OR_RETURN(ProcessId me, IdentifyProcess(getpid(), self.get()));
   return WriteFileAtomic(
       o_.dir + "/monitor.pid",
-      absl::StrCat(getpid(), " ", *ProcessStartTime(getpid())));
+      absl::StrCat(me.pid, " ", me.start_time, " ", me.pidfs_ino));
 }
 
 // Opens attach.sock; stdin from clients goes to the pipe, or to the pty

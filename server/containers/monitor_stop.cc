@@ -1,6 +1,8 @@
 #include "server/containers/monitor_stop.h"
 
 #include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -40,8 +42,10 @@ absl::Status StopMonitor(const std::string& dir,
   if (!monitor.ok()) return absl::OkStatus();       // none, or already gone
   (void)runtime::Kill(runtime_state_dir, SIGKILL);  // may be gone already
   if (WaitGone(*monitor, grace)) return absl::OkStatus();
-  // ProcessAlive checked the start time just now: the pid is still ours.
-  if (!Gone(*monitor)) (void)kill(monitor->pid, SIGKILL);
+  // Through a pidfd of the recorded process: never a recycled pid.
+  if (auto pidfd = OpenProcess(*monitor); pidfd.ok()) {
+    (void)syscall(SYS_pidfd_send_signal, pidfd->get(), SIGKILL, nullptr, 0);
+  }
   if (WaitGone(*monitor, absl::Seconds(10))) return absl::OkStatus();
   return absl::DeadlineExceededError(absl::StrCat(
       "monitor ", monitor->pid, " of ", dir, " did not exit after SIGKILL"));
