@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/failpoint.h"
 #include "common/files.h"
 #include "common/status.h"
 #include "common/unique_fd.h"
@@ -98,6 +99,19 @@ void SignalListed(const std::string& dir, int signal) {
   }
 }
 
+// A cgroup left frozen keeps every process in it, the SIGKILLed ones too
+// on v1, until someone thaws it: a failed thaw is retried for a second.
+absl::Status Thaw(const Freezer& f) {
+  absl::Status st;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    st = failpoint::Hit("runtime.kill.before_thaw");
+    if (st.ok()) st = WriteControl(f.dir + "/" + f.file, f.thaw);
+    if (st.ok()) return st;
+    usleep(10000);
+  }
+  return Annotate(st, absl::StrCat("cgroup ", f.dir, " is left frozen"));
+}
+
 // Frozen, no process can fork a new one we would miss, nor exit and free
 // its pid (v2 lets a SIGKILLed task exit while frozen; v1 after the thaw).
 absl::Status FreezeAndSignal(const Freezer& f, int signal) {
@@ -111,7 +125,7 @@ absl::Status FreezeAndSignal(const Freezer& f, int signal) {
   }
   SignalListed(f.dir, signal);
   if (f.file.empty()) return absl::OkStatus();
-  return WriteControl(f.dir + "/" + f.file, f.thaw);
+  return Thaw(f);
 }
 
 absl::Status KillOnce(const Cgroup& cg, KillMethod method) {

@@ -122,8 +122,16 @@ int main(int argc, char** argv) {
   if (foreground) return Serve(o, dup(ready_fd));
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return 1;
+  // SIGTERM stays blocked until KillMonitor knows the pid: one arriving
+  // between fork and the handler would end the starter and leave the
+  // monitor running with nobody to kill it.
+  sigset_t term, old;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  sigprocmask(SIG_BLOCK, &term, &old);
   pid_t pid = fork();
   if (pid == 0) {
+    sigprocmask(SIG_SETMASK, &old, nullptr);
     close(fds[0]);
     Detach();
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -134,6 +142,7 @@ int main(int argc, char** argv) {
     g_monitor = pid;
     signal(SIGTERM, KillMonitor);
   }
+  sigprocmask(SIG_SETMASK, &old, nullptr);  // a pending SIGTERM lands here
   char buf[1024];
   ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
   std::string line = n > 0 ? std::string(buf, n) : "error monitor died\n";

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/failpoint.h"
 #include "common/files.h"
 #include "common/process.h"
 #include "gmock/gmock.h"
@@ -210,6 +211,28 @@ TEST_F(KillTest, EveryKillMethodEmptiesTheCgroup) {
     EXPECT_TRUE(cgroups::Empty(cg)) << name;
     ExpectAllGone(id, dir, child);
   }
+}
+
+// A thaw that fails once must not leave the cgroup frozen: on v1 its
+// SIGKILLed processes could never exit, nor could the next stop's.
+TEST_F(KillTest, AFailedThawIsRetried) {
+  auto layout = cgroups::DetectLayout();
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  std::string id = Id("thaw");
+  std::string dir = StartMonitor(id, HostPid(kParentAndChild));
+  ProcessId child = FindChild(id);
+  ASSERT_GT(child.pid, 0);
+  ASSERT_TRUE(failpoint::Configure("runtime.kill.before_thaw=1*error").ok());
+  auto cg = cgroups::Cgroup::Open({*layout, "/crisp/" + id, false});
+  absl::Status st =
+      cgroups::KillAll(cg, absl::Seconds(20), cgroups::KillMethod::kFreezeV1);
+  ASSERT_TRUE(failpoint::Configure("").ok());
+  ASSERT_TRUE(st.ok()) << st;
+  auto state = ReadFile(
+      absl::StrCat("/sys/fs/cgroup/freezer/crisp/", id, "/freezer.state"));
+  if (state.ok()) EXPECT_THAT(*state, HasSubstr("THAWED"));
+  EXPECT_TRUE(cgroups::Empty(cg));
+  ExpectAllGone(id, dir, child);
 }
 
 }  // namespace
