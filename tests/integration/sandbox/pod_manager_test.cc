@@ -3,7 +3,10 @@
 // remove, rollback of a failed run, and recovery of a crashed one.
 #include "sandbox/pod_manager.h"
 
+#include <linux/magic.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <string>
@@ -11,8 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
-#include "runtime/state.h"
 #include "gmock/gmock.h"
+#include "runtime/state.h"
 #include "tests/support/requirement.h"
 
 namespace crisp::sandbox {
@@ -33,8 +36,15 @@ class FakeNetwork : public PodNetwork {
     }
     return std::vector<std::string>{"10.88.0.7"};
   }
+  // Strict, as real plugins are: a DEL given a netns path that holds no
+  // namespace fails.
   absl::Status Detach(const NetworkAttachment& a) override {
     calls.push_back("detach " + a.metadata.name);
+    struct statfs fs;
+    if (!a.netns.empty() &&
+        (statfs(a.netns.c_str(), &fs) != 0 || fs.f_type != NSFS_MAGIC)) {
+      return absl::InternalError(a.netns + " is not a network namespace");
+    }
     return absl::OkStatus();
   }
   std::vector<std::string> calls;
@@ -200,6 +210,22 @@ TEST_F(PodManagerTest, ReopenKeepsReadyPodsAndRollsBackUnfinishedOnes) {
   EXPECT_EQ(pods[0].state, PodState::kReady);
   EXPECT_FALSE(Exists(half.dir));
   EXPECT_EQ(network_.calls.back(), "detach half");
+}
+
+// A kill between unmounting the network pin and removing its file (or a
+// reboot) leaves a plain file where the namespace was: after a restart,
+// Stop and Remove still work, with a DEL that names no netns (issue 15).
+TEST_F(PodManagerTest, APinLeftWithoutItsNamespaceStillStopsAndRemoves) {
+  auto pod = manager_->Run(Spec("lost"));
+  ASSERT_TRUE(pod.ok()) << pod.status();
+  ASSERT_EQ(umount2(pod->namespaces.net.c_str(), MNT_DETACH), 0);
+  ASSERT_TRUE(Exists(pod->namespaces.net));
+  OpenManager();
+  absl::Status stopped = manager_->Stop(pod->id);
+  EXPECT_TRUE(stopped.ok()) << stopped;
+  absl::Status removed = manager_->Remove(pod->id);
+  EXPECT_TRUE(removed.ok()) << removed;
+  EXPECT_FALSE(Exists(pod->namespaces.net));
 }
 
 }  // namespace
