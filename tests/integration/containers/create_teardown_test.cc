@@ -14,12 +14,12 @@
 #include "absl/synchronization/notification.h"
 #include "common/files.h"
 #include "common/store/database.h"
+#include "containers/container_manager.h"
 #include "gmock/gmock.h"
 #include "sandbox/pod_manager.h"
-#include "server/containers/container_manager.h"
 #include "tests/integration/runtime/harness.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 namespace {
 
 using ::testing::HasSubstr;
@@ -210,4 +210,4 @@ TEST_F(ShortDrainTest, StopWaitsForAdmittedCreatesThenRetries) {
 }
 
 }  // namespace
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

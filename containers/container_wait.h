@@ -4,9 +4,9 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "server/containers/container.h"
+#include "containers/container.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 // True once DIR/exit.json exists (or DIR is gone: the container was
 // removed), false after `timeout`.
@@ -24,4 +24,4 @@ bool RuntimeRunning(const Container& c);
 // rebooted and /run is empty).
 ContainerStatus ReadStatus(const Container& c);
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

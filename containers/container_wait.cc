@@ -1,4 +1,4 @@
-#include "server/containers/container_wait.h"
+#include "containers/container_wait.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include "runtime/monitor/exit_status.h"
 #include "runtime/state.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 bool WaitForExit(const std::string& dir, absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
@@ -56,4 +56,4 @@ ContainerStatus ReadStatus(const Container& c) {
   return s;
 }
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

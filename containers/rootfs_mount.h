@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 // Makes layer/fs and layer/work and mounts the overlay at `target`. An
 // image without layers gets an empty lower dir of its own.
@@ -28,4 +28,4 @@ namespace crisp::server::containers {
                                           const std::string& cwd, uid_t uid,
                                           gid_t gid);
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 struct ExecRequest {
   std::string runtime_path;   // crisp-runtime
@@ -28,4 +28,4 @@ struct ExecResult {
 // started in its process group are killed.
 [[nodiscard]] absl::StatusOr<ExecResult> ExecSync(const ExecRequest& request);
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

@@ -1,4 +1,4 @@
-#include "server/containers/container_manager.h"
+#include "containers/container_manager.h"
 
 #include <glog/logging.h>
 #include <signal.h>
@@ -9,17 +9,17 @@
 #include "common/failpoint.h"
 #include "common/files.h"
 #include "common/process.h"
+#include "common/rollback.h"
 #include "common/status.h"
+#include "containers/container_wait.h"
+#include "containers/monitor_stop.h"
+#include "containers/rootfs_mount.h"
 #include "runtime/container.h"
 #include "runtime/monitor/client.h"
-#include "runtime/rollback.h"
 #include "runtime/seccomp_file.h"
 #include "runtime/spec/json.h"
-#include "server/containers/container_wait.h"
-#include "server/containers/monitor_stop.h"
-#include "server/containers/rootfs_mount.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 namespace {
 
 void Warn(const absl::Status& s, const Container& c, const char* what) {
@@ -92,7 +92,7 @@ absl::StatusOr<Container> ContainerManager::Create(const CreateRequest& req) {
   if (req.container.name.empty() || req.container.pod_id.empty()) {
     return absl::InvalidArgumentError("container needs a name and a pod");
   }
-  sandbox::LockTable::Guard key_lock(&locks_, "key:" + req.container.Key());
+  LockTable::Guard key_lock(&locks_, "key:" + req.container.Key());
   {
     absl::MutexLock l(&mu_);
     for (const auto& [id, c] : containers_) {
@@ -110,7 +110,7 @@ absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
   c.created_unix_nanos = NowUnixNanos();
   c.creating = true;
   RETURN_IF_ERROR(store_.Put(c));  // a crash from here on is rolled back
-  runtime::Rollback undo;
+  Rollback undo;
   undo.Add([&] {
     Destroy(c);
     Warn(store_.Delete(c.id), c, "forget");
@@ -200,7 +200,7 @@ std::vector<Container> ContainerManager::List() {
 
 absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
-  sandbox::LockTable::Guard lock(&locks_, id);
+  LockTable::Guard lock(&locks_, id);
   ASSIGN_OR_RETURN(Container c, Get(id));
   ContainerState state = StatusOf(c).state;
   // A start that died after the runtime released the init: finish it, so
@@ -235,7 +235,7 @@ absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
       return absl::OkStatus();
     }
   }
-  sandbox::LockTable::Guard lock(&locks_, *id);
+  LockTable::Guard lock(&locks_, *id);
   auto c = Get(*id);
   if (absl::IsNotFound(c.status())) return absl::OkStatus();  // removed
   if (!c.ok()) return c.status();
@@ -246,7 +246,7 @@ absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
 // "" when it is not running (or is gone).
 absl::StatusOr<std::string> ContainerManager::SignalStop(
     const std::string& id) {
-  sandbox::LockTable::Guard lock(&locks_, id);
+  LockTable::Guard lock(&locks_, id);
   auto c = Get(id);
   if (absl::IsNotFound(c.status())) return std::string();
   if (!c.ok()) return c.status();
@@ -270,7 +270,7 @@ absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
   auto id = ids_.Resolve(id_or_prefix);
   if (absl::IsNotFound(id.status())) return absl::OkStatus();
   if (!id.ok()) return Annotate(id.status(), "container");
-  sandbox::LockTable::Guard lock(&locks_, *id);
+  LockTable::Guard lock(&locks_, *id);
   ASSIGN_OR_RETURN(Container c, Get(*id));
   RETURN_IF_ERROR(KillLocked(c));
   Destroy(c);
@@ -364,4 +364,4 @@ std::vector<std::string> ContainerManager::SnapshotsInUse() {
   return keys;
 }
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 struct MountRecord {
   std::string container_path;
@@ -50,4 +50,4 @@ struct ContainerStatus {
   std::string reason, message;
 };
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers
