@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/runtime.h"
+
 namespace crisp::containers {
 
 struct MountRecord {
@@ -38,7 +40,7 @@ struct Container {
 
   std::string Key() const;  // pod + name + attempt: unique
   std::string RootfsPath() const { return dir + "/rootfs"; }
-  std::string RuntimeStateDir() const { return dir + "/state"; }
+  runtime::ContainerRef Ref() const { return {id, dir}; }
 };
 
 enum class ContainerState { kCreated, kRunning, kExited, kUnknown };

@@ -18,7 +18,9 @@
 #include "containers/container.h"
 #include "containers/container_store.h"
 #include "containers/exec_sync.h"
+#include "containers/rootfs_mount.h"
 #include "runtime/cgroups/stats.h"
+#include "runtime/runtime.h"
 #include "runtime/spec/spec.h"
 
 namespace crisp::containers {
@@ -26,8 +28,10 @@ namespace crisp::containers {
 struct ContainerManagerOptions {
   std::string state_dir;  // <state>/containers
   std::string root_dir;   // <root>/containers (writable layers)
-  std::string monitor_path;
-  std::string runtime_path;  // crisp-runtime, for exec
+  // What runs the containers (MonitorRuntime in crispd) and mounts their
+  // root file systems (OverlayRootfs in crispd): both required.
+  std::shared_ptr<runtime::Runtime> runtime;
+  std::shared_ptr<RootfsMounter> rootfs;
 };
 
 using SpecBuilder = std::function<absl::StatusOr<runtime::spec::Spec>(

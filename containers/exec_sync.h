@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "runtime/runtime.h"
 
 namespace crisp::containers {
 
@@ -19,10 +20,7 @@ struct ExecRequest {
   size_t max_output = size_t{16} << 20;  // per stream; the rest is dropped
 };
 
-struct ExecResult {
-  std::string out, err;
-  int exit_code = 0;
-};
+using ExecResult = runtime::ExecOutput;
 
 // DeadlineExceeded after `timeout`, once the command and everything it
 // started in its process group are killed.

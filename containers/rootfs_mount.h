@@ -19,6 +19,30 @@ namespace crisp::containers {
 // Idempotent.
 [[nodiscard]] absl::Status UnmountRootfs(const std::string& target);
 
+// Where the container manager mounts and unmounts rootfs: the overlay
+// below in crispd, a plain directory in tests that run without root.
+class RootfsMounter {
+ public:
+  virtual ~RootfsMounter() = default;
+  [[nodiscard]] virtual absl::Status Mount(
+      const std::vector<std::string>& lower, const std::string& layer,
+      const std::string& target) = 0;
+  // Idempotent.
+  [[nodiscard]] virtual absl::Status Unmount(const std::string& target) = 0;
+};
+
+class OverlayRootfs final : public RootfsMounter {
+ public:
+  absl::Status Mount(const std::vector<std::string>& lower,
+                     const std::string& layer,
+                     const std::string& target) override {
+    return MountRootfs(lower, layer, target);
+  }
+  absl::Status Unmount(const std::string& target) override {
+    return UnmountRootfs(target);
+  }
+};
+
 // Creates the working directory `cwd` inside the mounted rootfs when the
 // image lacks it (as runc and containerd do), owned by uid:gid; missing
 // parents are root's. Confined to the rootfs (openat2 RESOLVE_IN_ROOT), so
