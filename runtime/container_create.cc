@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
+#include "common/rollback.h"
 #include "common/status.h"
 #include "common/unix_socket.h"
 #include "runtime/cgroups/cgroup.h"
@@ -23,7 +24,6 @@
 #include "runtime/hooks.h"
 #include "runtime/lsm.h"
 #include "runtime/namespaces.h"
-#include "runtime/rollback.h"
 #include "runtime/seccomp_file.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"

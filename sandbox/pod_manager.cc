@@ -9,8 +9,8 @@
 #include "common/failpoint.h"
 #include "common/files.h"
 #include "common/process.h"
+#include "common/rollback.h"
 #include "common/status.h"
-#include "runtime/rollback.h"
 #include "runtime/state.h"
 #include "sandbox/infra.h"
 
@@ -121,7 +121,7 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
   pod.created_unix_nanos = NowUnixNanos();
   pod.dir = absl::StrCat(options_.pods_dir, "/", pod.id);
   RETURN_IF_ERROR(store_.Put(pod));  // "creating": a crash is rolled back
-  runtime::Rollback undo;
+  Rollback undo;
   undo.Add([&] { Warn(store_.Delete(pod.id), pod, "forget"); });
   RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_row"));
   RETURN_IF_ERROR(MakeDirs(pod.dir, 0711));

@@ -1,5 +1,5 @@
+#include "containers/container_store.h"
 #include "sandbox/pod_store.h"
-#include "server/containers/container_store.h"
 #include "server/daemon/daemon.h"
 
 namespace crisp::server {
@@ -19,7 +19,7 @@ const std::vector<store::Migration>& SchemaMigrations() {
       "CREATE INDEX image_refs_by_image ON image_refs(image_id)",
       // 3: pod sandboxes (sandbox/pod_store.h).
       sandbox::PodStore::kSchema,
-      // 4: containers (server/containers/container_store.h).
+      // 4: containers (containers/container_store.h).
       containers::ContainerStore::kSchema,
   };
   return *kMigrations;

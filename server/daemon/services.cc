@@ -4,6 +4,7 @@
 
 #include "common/sealed_binary.h"
 #include "common/status.h"
+#include "containers/monitor_runtime.h"
 
 namespace crisp::server {
 namespace {
@@ -36,9 +37,13 @@ absl::StatusOr<SealedHelpers> SealHelpers(const Config& config) {
 
 containers::ContainerManagerOptions ContainerOptions(
     const Config& config, const SealedHelpers& helpers) {
-  return {config.state + "/containers", config.root + "/containers",
-          SealedExecPath(helpers.monitor.get()),
-          SealedExecPath(helpers.runtime.get())};
+  return {.state_dir = config.state + "/containers",
+          .root_dir = config.root + "/containers",
+          .runtime = std::make_shared<containers::MonitorRuntime>(
+              containers::MonitorRuntimeOptions{
+                  .monitor_path = SealedExecPath(helpers.monitor.get()),
+                  .runtime_path = SealedExecPath(helpers.runtime.get())}),
+          .rootfs = std::make_shared<containers::OverlayRootfs>()};
 }
 
 // How streaming sessions reach containers and pods, looked up when the

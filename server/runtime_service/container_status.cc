@@ -1,5 +1,5 @@
 // ContainerStatus, ListContainers and StreamContainers.
-#include "server/containers/container_json.h"
+#include "containers/container_json.h"
 #include "server/grpc_status.h"
 #include "server/rpc_log.h"
 #include "server/runtime_service/container_translate.h"

@@ -1,8 +1,8 @@
 // CRI container messages <-> containers::Container (mapping only).
 #pragma once
 
+#include "containers/container.h"
 #include "cri-api/api.pb.h"
-#include "server/containers/container.h"
 
 namespace crisp::server {
 

@@ -6,11 +6,11 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "containers/container_manager.h"
 #include "cri-api/api.grpc.pb.h"
 #include "image/image_manager.h"
 #include "sandbox/pod_manager.h"
 #include "server/config/config.h"
-#include "server/containers/container_manager.h"
 #include "server/health/node_health.h"
 #include "server/spec/apparmor.h"
 

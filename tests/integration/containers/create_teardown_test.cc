@@ -14,12 +14,13 @@
 #include "absl/synchronization/notification.h"
 #include "common/files.h"
 #include "common/store/database.h"
+#include "containers/container_manager.h"
+#include "containers/monitor_runtime.h"
 #include "gmock/gmock.h"
 #include "sandbox/pod_manager.h"
-#include "server/containers/container_manager.h"
 #include "tests/integration/runtime/harness.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 namespace {
 
 using ::testing::HasSubstr;
@@ -75,9 +76,14 @@ class CreateTeardownTest : public runtime::testing::RuntimeTest {
         {sandbox::PodStore::kSchema, ContainerStore::kSchema});
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    auto c = ContainerManager::Open({tmp_ + "/containers", tmp_ + "/layers",
-                                     CRISP_MONITOR_BIN, CRISP_RUNTIME_BIN},
-                                    db_.get());
+    auto c = ContainerManager::Open(
+        {.state_dir = tmp_ + "/containers",
+         .root_dir = tmp_ + "/layers",
+         .runtime = std::make_shared<MonitorRuntime>(
+             MonitorRuntimeOptions{.monitor_path = CRISP_MONITOR_BIN,
+                                   .runtime_path = CRISP_RUNTIME_BIN}),
+         .rootfs = std::make_shared<OverlayRootfs>()},
+        db_.get());
     ASSERT_TRUE(c.ok()) << c.status();
     containers_ = *std::move(c);
     sandbox::PodManagerOptions o{
@@ -210,4 +216,4 @@ TEST_F(ShortDrainTest, StopWaitsForAdmittedCreatesThenRetries) {
 }
 
 }  // namespace
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

@@ -1,9 +1,9 @@
-#include "server/containers/container_json.h"
+#include "containers/container_json.h"
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 using nlohmann::json;
 
@@ -81,4 +81,4 @@ absl::StatusOr<Container> ContainerFromJson(const std::string& text) {
   return c;
 }
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

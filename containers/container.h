@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace crisp::server::containers {
+#include "runtime/runtime.h"
+
+namespace crisp::containers {
 
 struct MountRecord {
   std::string container_path;
@@ -38,7 +40,7 @@ struct Container {
 
   std::string Key() const;  // pod + name + attempt: unique
   std::string RootfsPath() const { return dir + "/rootfs"; }
-  std::string RuntimeStateDir() const { return dir + "/state"; }
+  runtime::ContainerRef Ref() const { return {id, dir}; }
 };
 
 enum class ContainerState { kCreated, kRunning, kExited, kUnknown };
@@ -50,4 +52,4 @@ struct ContainerStatus {
   std::string reason, message;
 };
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

@@ -1,4 +1,4 @@
-#include "server/containers/exec_sync.h"
+#include "containers/exec_sync.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -20,7 +20,7 @@
 
 extern char** environ;
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 namespace {
 
 struct Child {
@@ -132,4 +132,4 @@ absl::StatusOr<ExecResult> ExecSync(const ExecRequest& r) {
   return result;
 }
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

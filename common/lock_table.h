@@ -9,7 +9,7 @@
 
 #include "absl/synchronization/mutex.h"
 
-namespace crisp::sandbox {
+namespace crisp {
 
 class LockTable {
  public:
@@ -35,4 +35,4 @@ class LockTable {
   std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace crisp::sandbox
+}  // namespace crisp

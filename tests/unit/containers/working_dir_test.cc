@@ -8,10 +8,10 @@
 #include <string>
 
 #include "common/files.h"
+#include "containers/rootfs_mount.h"
 #include "gtest/gtest.h"
-#include "server/containers/rootfs_mount.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 namespace {
 
 class WorkingDirTest : public ::testing::Test {
@@ -44,4 +44,4 @@ TEST_F(WorkingDirTest, MissingDirIsCreatedInsideTheRootfs) {
 }
 
 }  // namespace
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

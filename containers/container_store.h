@@ -5,9 +5,9 @@
 
 #include "absl/status/statusor.h"
 #include "common/store/database.h"
-#include "server/containers/container.h"
+#include "containers/container.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 class ContainerStore {
  public:
@@ -27,4 +27,4 @@ class ContainerStore {
   store::Database* db_;
 };
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

@@ -1,4 +1,4 @@
-#include "server/containers/monitor_stop.h"
+#include "containers/monitor_stop.h"
 
 #include <signal.h>
 #include <sys/syscall.h>
@@ -13,7 +13,7 @@
 #include "runtime/monitor/client.h"
 #include "runtime/state.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 namespace {
 
 // A zombie is gone too: crispd is not the monitor's parent, and the
@@ -51,4 +51,4 @@ absl::Status StopMonitor(const std::string& dir,
       "monitor ", monitor->pid, " of ", dir, " did not exit after SIGKILL"));
 }
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

@@ -1,13 +1,13 @@
-#include "server/containers/container_store.h"
+#include "containers/container_store.h"
 
 #include <glog/logging.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
-#include "server/containers/container_json.h"
+#include "containers/container_json.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 absl::Status ContainerStore::Put(const Container& c) {
   absl::Status s = db_->Exec(
@@ -42,4 +42,4 @@ absl::StatusOr<std::vector<Container>> ContainerStore::List() {
   return out;
 }
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

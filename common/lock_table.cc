@@ -1,6 +1,6 @@
-#include "sandbox/lock_table.h"
+#include "common/lock_table.h"
 
-namespace crisp::sandbox {
+namespace crisp {
 
 LockTable::Guard::Guard(LockTable* table, std::string name)
     : table_(table), name_(std::move(name)) {
@@ -20,4 +20,4 @@ LockTable::Guard::~Guard() {
   if (--it->second.users == 0) table_->entries_.erase(it);
 }
 
-}  // namespace crisp::sandbox
+}  // namespace crisp

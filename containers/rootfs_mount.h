@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 // Makes layer/fs and layer/work and mounts the overlay at `target`. An
 // image without layers gets an empty lower dir of its own.
@@ -18,6 +18,30 @@ namespace crisp::server::containers {
                                        const std::string& target);
 // Idempotent.
 [[nodiscard]] absl::Status UnmountRootfs(const std::string& target);
+
+// Where the container manager mounts and unmounts rootfs: the overlay
+// below in crispd, a plain directory in tests that run without root.
+class RootfsMounter {
+ public:
+  virtual ~RootfsMounter() = default;
+  [[nodiscard]] virtual absl::Status Mount(
+      const std::vector<std::string>& lower, const std::string& layer,
+      const std::string& target) = 0;
+  // Idempotent.
+  [[nodiscard]] virtual absl::Status Unmount(const std::string& target) = 0;
+};
+
+class OverlayRootfs final : public RootfsMounter {
+ public:
+  absl::Status Mount(const std::vector<std::string>& lower,
+                     const std::string& layer,
+                     const std::string& target) override {
+    return MountRootfs(lower, layer, target);
+  }
+  absl::Status Unmount(const std::string& target) override {
+    return UnmountRootfs(target);
+  }
+};
 
 // Creates the working directory `cwd` inside the mounted rootfs when the
 // image lacks it (as runc and containerd do), owned by uid:gid; missing
@@ -28,4 +52,4 @@ namespace crisp::server::containers {
                                           const std::string& cwd, uid_t uid,
                                           gid_t gid);
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

@@ -1,4 +1,4 @@
-#include "server/containers/container_manager.h"
+#include "containers/container_manager.h"
 
 #include <glog/logging.h>
 #include <signal.h>
@@ -9,17 +9,14 @@
 #include "common/failpoint.h"
 #include "common/files.h"
 #include "common/process.h"
+#include "common/rollback.h"
 #include "common/status.h"
-#include "runtime/container.h"
-#include "runtime/monitor/client.h"
-#include "runtime/rollback.h"
+#include "containers/container_status.h"
+#include "containers/rootfs_mount.h"
 #include "runtime/seccomp_file.h"
 #include "runtime/spec/json.h"
-#include "server/containers/container_wait.h"
-#include "server/containers/monitor_stop.h"
-#include "server/containers/rootfs_mount.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 namespace {
 
 void Warn(const absl::Status& s, const Container& c, const char* what) {
@@ -58,6 +55,10 @@ absl::Status WriteBundle(const Container& c, runtime::spec::Spec& spec) {
 
 absl::StatusOr<std::unique_ptr<ContainerManager>> ContainerManager::Open(
     ContainerManagerOptions options, store::Database* db) {
+  if (options.runtime == nullptr || options.rootfs == nullptr) {
+    return absl::InvalidArgumentError(
+        "container manager needs a runtime and a rootfs mounter");
+  }
   RETURN_IF_ERROR(MakeDirs(options.state_dir, 0711));
   RETURN_IF_ERROR(MakeDirs(options.root_dir, 0711));
   std::unique_ptr<ContainerManager> m(
@@ -76,7 +77,7 @@ absl::Status ContainerManager::Recover() {
       RETURN_IF_ERROR(store_.Delete(c.id));
       continue;
     }
-    if (c.started_unix_nanos == 0 && RuntimeRunning(c)) {
+    if (c.started_unix_nanos == 0 && RuntimeRunning(*options_.runtime, c)) {
       LOG(INFO) << "container " << c.id << ": finishing an interrupted start";
       c.started_unix_nanos = NowUnixNanos();
       RETURN_IF_ERROR(store_.Put(c));
@@ -92,7 +93,7 @@ absl::StatusOr<Container> ContainerManager::Create(const CreateRequest& req) {
   if (req.container.name.empty() || req.container.pod_id.empty()) {
     return absl::InvalidArgumentError("container needs a name and a pod");
   }
-  sandbox::LockTable::Guard key_lock(&locks_, "key:" + req.container.Key());
+  LockTable::Guard key_lock(&locks_, "key:" + req.container.Key());
   {
     absl::MutexLock l(&mu_);
     for (const auto& [id, c] : containers_) {
@@ -110,14 +111,15 @@ absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
   c.created_unix_nanos = NowUnixNanos();
   c.creating = true;
   RETURN_IF_ERROR(store_.Put(c));  // a crash from here on is rolled back
-  runtime::Rollback undo;
+  Rollback undo;
   undo.Add([&] {
     Destroy(c);
     Warn(store_.Delete(c.id), c, "forget");
   });
   RETURN_IF_ERROR(failpoint::Hit("container.create.after_row"));
   RETURN_IF_ERROR(MakeDirs(c.dir, 0711));
-  RETURN_IF_ERROR(MountRootfs(req.lower_dirs, c.layer, c.RootfsPath()));
+  RETURN_IF_ERROR(
+      options_.rootfs->Mount(req.lower_dirs, c.layer, c.RootfsPath()));
   RETURN_IF_ERROR(failpoint::Hit("container.create.after_rootfs"));
   RETURN_IF_ERROR(Spawn(c, req.build_spec));
   RETURN_IF_ERROR(failpoint::Hit("container.create.after_monitor"));
@@ -143,25 +145,16 @@ absl::Status ContainerManager::Spawn(const Container& c,
   RETURN_IF_ERROR(failpoint::Hit("container.create.after_spec"));
   if (!c.log_path.empty())
     RETURN_IF_ERROR(MakeDirs(ParentDir(c.log_path), 0755));
-  runtime::monitor::MonitorSpawn spawn;
-  spawn.monitor_path = options_.monitor_path;
-  spawn.id = c.id;
-  spawn.dir = c.dir;
-  spawn.log_path = c.log_path;
-  spawn.stdin_open = c.stdin_open;
-  auto pid = runtime::monitor::SpawnMonitor(spawn);
-  if (!pid.ok()) return pid.status();
-  return absl::OkStatus();
+  return options_.runtime->Create({.container = c.Ref(),
+                                   .log_path = c.log_path,
+                                   .stdin_open = c.stdin_open});
 }
 
 // Everything a container is made of, whatever state it is in; each step
 // tolerates what is already gone.
 void ContainerManager::Destroy(const Container& c) {
-  Warn(StopMonitor(c.dir, c.RuntimeStateDir(), absl::Seconds(5)), c,
-       "stop monitor");
-  absl::Status s = runtime::Delete(c.RuntimeStateDir(), /*force=*/true);
-  if (!absl::IsNotFound(s)) Warn(s, c, "delete from the runtime");
-  Warn(UnmountRootfs(c.RootfsPath()), c, "unmount rootfs");
+  Warn(options_.runtime->Delete(c.Ref()), c, "delete from the runtime");
+  Warn(options_.rootfs->Unmount(c.RootfsPath()), c, "unmount rootfs");
   Warn(RemoveAll(c.dir), c, "remove state dir");
   Warn(RemoveAll(c.layer), c, "remove writable layer");
 }
@@ -200,7 +193,7 @@ std::vector<Container> ContainerManager::List() {
 
 absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
-  sandbox::LockTable::Guard lock(&locks_, id);
+  LockTable::Guard lock(&locks_, id);
   ASSIGN_OR_RETURN(Container c, Get(id));
   ContainerState state = StatusOf(c).state;
   // A start that died after the runtime released the init: finish it, so
@@ -213,7 +206,7 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   }
   c.started_unix_nanos = NowUnixNanos();
   RETURN_IF_ERROR(failpoint::Hit("container.start.before_runtime"));
-  if (!interrupted) RETURN_IF_ERROR(runtime::Start(c.RuntimeStateDir()));
+  if (!interrupted) RETURN_IF_ERROR(options_.runtime->Start(c.Ref()));
   RETURN_IF_ERROR(failpoint::Hit("container.start.after_runtime"));
   return Save(c);
 }
@@ -231,11 +224,12 @@ absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
   if (timeout_seconds > 0) {
     ASSIGN_OR_RETURN(std::string signalled, SignalStop(*id));
     if (!signalled.empty() &&
-        WaitForExit(signalled, absl::Seconds(timeout_seconds))) {
+        options_.runtime->WaitForExit({*id, signalled},
+                                      absl::Seconds(timeout_seconds))) {
       return absl::OkStatus();
     }
   }
-  sandbox::LockTable::Guard lock(&locks_, *id);
+  LockTable::Guard lock(&locks_, *id);
   auto c = Get(*id);
   if (absl::IsNotFound(c.status())) return absl::OkStatus();  // removed
   if (!c.ok()) return c.status();
@@ -246,12 +240,12 @@ absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
 // "" when it is not running (or is gone).
 absl::StatusOr<std::string> ContainerManager::SignalStop(
     const std::string& id) {
-  sandbox::LockTable::Guard lock(&locks_, id);
+  LockTable::Guard lock(&locks_, id);
   auto c = Get(id);
   if (absl::IsNotFound(c.status())) return std::string();
   if (!c.ok()) return c.status();
   if (StatusOf(*c).state != ContainerState::kRunning) return std::string();
-  (void)runtime::Kill(c->RuntimeStateDir(), c->stop_signal);
+  (void)options_.runtime->Kill(c->Ref(), c->stop_signal);
   return c->dir;
 }
 
@@ -260,8 +254,10 @@ absl::Status ContainerManager::KillLocked(const Container& c) {
   if (state != ContainerState::kRunning && state != ContainerState::kCreated) {
     return absl::OkStatus();
   }
-  (void)runtime::Kill(c.RuntimeStateDir(), SIGKILL);
-  if (WaitForExit(c.dir, absl::Seconds(30))) return absl::OkStatus();
+  (void)options_.runtime->Kill(c.Ref(), SIGKILL);
+  if (options_.runtime->WaitForExit(c.Ref(), absl::Seconds(30))) {
+    return absl::OkStatus();
+  }
   return absl::DeadlineExceededError(
       absl::StrCat("container ", c.id, " did not exit after SIGKILL"));
 }
@@ -270,7 +266,7 @@ absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
   auto id = ids_.Resolve(id_or_prefix);
   if (absl::IsNotFound(id.status())) return absl::OkStatus();
   if (!id.ok()) return Annotate(id.status(), "container");
-  sandbox::LockTable::Guard lock(&locks_, *id);
+  LockTable::Guard lock(&locks_, *id);
   ASSIGN_OR_RETURN(Container c, Get(*id));
   RETURN_IF_ERROR(KillLocked(c));
   Destroy(c);
@@ -308,8 +304,9 @@ absl::StatusOr<ExecResult> ContainerManager::ExecSync(
     const std::string& id_or_prefix, const std::vector<std::string>& command,
     absl::Duration timeout) {
   ASSIGN_OR_RETURN(Container c, Running(id_or_prefix));
-  return containers::ExecSync(
-      {options_.runtime_path, c.dir, command, timeout, size_t{16} << 20});
+  return options_.runtime->Exec(
+      c.Ref(),
+      {.argv = command, .timeout = timeout, .max_output = size_t{16} << 20});
 }
 
 absl::StatusOr<Container> ContainerManager::Running(
@@ -327,7 +324,7 @@ absl::StatusOr<Container> ContainerManager::Running(
 absl::Status ContainerManager::ReopenLog(const std::string& id_or_prefix) {
   ASSIGN_OR_RETURN(Container c, Running(id_or_prefix));
   if (c.log_path.empty()) return absl::OkStatus();
-  RETURN_IF_ERROR(runtime::monitor::ReopenLog(c.dir));
+  RETURN_IF_ERROR(options_.runtime->ReopenLog(c.Ref()));
   absl::Time deadline = absl::Now() + absl::Seconds(5);
   while (access(c.log_path.c_str(), F_OK) != 0) {
     if (absl::Now() > deadline) {
@@ -343,16 +340,16 @@ absl::Status ContainerManager::Update(
     const std::string& id_or_prefix,
     const runtime::spec::Resources& resources) {
   ASSIGN_OR_RETURN(Container c, Running(id_or_prefix));
-  return runtime::Update(c.RuntimeStateDir(), resources);
+  return options_.runtime->Update(c.Ref(), resources);
 }
 
 absl::StatusOr<runtime::cgroups::Stats> ContainerManager::Stats(
     const Container& c) const {
-  return runtime::ReadStats(c.RuntimeStateDir());
+  return options_.runtime->Stats(c.Ref());
 }
 
 ContainerStatus ContainerManager::StatusOf(const Container& c) const {
-  return ReadStatus(c);
+  return ReadStatus(*options_.runtime, c);
 }
 
 std::vector<std::string> ContainerManager::SnapshotsInUse() {
@@ -364,4 +361,4 @@ std::vector<std::string> ContainerManager::SnapshotsInUse() {
   return keys;
 }
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

@@ -4,12 +4,12 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "server/containers/container.h"
+#include "containers/container.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 std::string ContainerToJson(const Container& c);
 [[nodiscard]] absl::StatusOr<Container> ContainerFromJson(
     const std::string& text);
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

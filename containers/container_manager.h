@@ -14,20 +14,24 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/id.h"
+#include "common/lock_table.h"
+#include "containers/container.h"
+#include "containers/container_store.h"
+#include "containers/exec_sync.h"
+#include "containers/rootfs_mount.h"
 #include "runtime/cgroups/stats.h"
+#include "runtime/runtime.h"
 #include "runtime/spec/spec.h"
-#include "sandbox/lock_table.h"
-#include "server/containers/container.h"
-#include "server/containers/container_store.h"
-#include "server/containers/exec_sync.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 struct ContainerManagerOptions {
   std::string state_dir;  // <state>/containers
   std::string root_dir;   // <root>/containers (writable layers)
-  std::string monitor_path;
-  std::string runtime_path;  // crisp-runtime, for exec
+  // What runs the containers (MonitorRuntime in crispd) and mounts their
+  // root file systems (OverlayRootfs in crispd): both required.
+  std::shared_ptr<runtime::Runtime> runtime;
+  std::shared_ptr<RootfsMounter> rootfs;
 };
 
 using SpecBuilder = std::function<absl::StatusOr<runtime::spec::Spec>(
@@ -100,9 +104,9 @@ class ContainerManager {
   ContainerManagerOptions options_;
   ContainerStore store_;
   IdIndex ids_;
-  sandbox::LockTable locks_;
+  LockTable locks_;
   absl::Mutex mu_;
   std::map<std::string, Container> containers_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

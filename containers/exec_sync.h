@@ -8,8 +8,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "runtime/runtime.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 struct ExecRequest {
   std::string runtime_path;   // crisp-runtime
@@ -19,13 +20,10 @@ struct ExecRequest {
   size_t max_output = size_t{16} << 20;  // per stream; the rest is dropped
 };
 
-struct ExecResult {
-  std::string out, err;
-  int exit_code = 0;
-};
+using ExecResult = runtime::ExecOutput;
 
 // DeadlineExceeded after `timeout`, once the command and everything it
 // started in its process group are killed.
 [[nodiscard]] absl::StatusOr<ExecResult> ExecSync(const ExecRequest& request);
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

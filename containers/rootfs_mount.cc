@@ -1,4 +1,4 @@
-#include "server/containers/rootfs_mount.h"
+#include "containers/rootfs_mount.h"
 
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -14,7 +14,7 @@
 #include "common/unique_fd.h"
 #include "runtime/paths.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 absl::Status MountRootfs(const std::vector<std::string>& lower,
                          const std::string& layer, const std::string& target) {
@@ -61,4 +61,4 @@ absl::Status MakeWorkingDir(const std::string& rootfs, const std::string& cwd,
   return absl::OkStatus();
 }
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

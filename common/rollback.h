@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-namespace crisp::runtime {
+namespace crisp {
 
 class Rollback {
  public:
@@ -23,4 +23,4 @@ class Rollback {
   std::vector<std::function<void()>> steps_;
 };
 
-}  // namespace crisp::runtime
+}  // namespace crisp

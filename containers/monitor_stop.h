@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 
-namespace crisp::server::containers {
+namespace crisp::containers {
 
 // Kills the init of the container in `dir` (its runtime state in
 // `runtime_state_dir`), waits up to `grace` for its monitor (the process
@@ -19,4 +19,4 @@ namespace crisp::server::containers {
                                        const std::string& runtime_state_dir,
                                        absl::Duration grace);
 
-}  // namespace crisp::server::containers
+}  // namespace crisp::containers

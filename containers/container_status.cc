@@ -1,0 +1,37 @@
+#include "containers/container_status.h"
+
+namespace crisp::containers {
+
+bool RuntimeRunning(runtime::Runtime& rt, const Container& c) {
+  auto state = rt.State(c.Ref());
+  return state.ok() && *state == runtime::InitState::kRunning;
+}
+
+ContainerStatus ReadStatus(runtime::Runtime& rt, const Container& c) {
+  ContainerStatus s;
+  s.started_at = c.started_unix_nanos;
+  auto exit = rt.Exit(c.Ref());
+  if (exit.ok()) {
+    s.state = ContainerState::kExited;
+    s.exit_code = exit->exit_code;
+    if (s.started_at == 0) s.started_at = exit->started_at;
+    s.finished_at = exit->finished_at;
+    s.reason = exit->oom_killed       ? "OOMKilled"
+               : exit->exit_code == 0 ? "Completed"
+                                      : "Error";
+    return s;
+  }
+  if (rt.Held(c.Ref())) {
+    s.state = c.started_unix_nanos > 0 || RuntimeRunning(rt, c)
+                  ? ContainerState::kRunning
+                  : ContainerState::kCreated;
+    return s;
+  }
+  s.state = ContainerState::kExited;
+  s.exit_code = 255;
+  s.reason = "Unknown";
+  s.message = "the container's monitor is gone and left no exit record";
+  return s;
+}
+
+}  // namespace crisp::containers
