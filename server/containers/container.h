@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bundle.h"
+
 namespace crisp::server::containers {
 
 struct MountRecord {
@@ -37,8 +39,10 @@ struct Container {
   std::string layer;  // <root>/containers/<id>: overlay upper and work
 
   std::string Key() const;  // pod + name + attempt: unique
-  std::string RootfsPath() const { return dir + "/rootfs"; }
-  std::string RuntimeStateDir() const { return dir + "/state"; }
+  runtime::BundleLayout Bundle() const { return runtime::BundleLayout(dir); }
+  runtime::LayerLayout Layer() const { return runtime::LayerLayout(layer); }
+  std::string RootfsPath() const { return Bundle().Rootfs(); }
+  std::string RuntimeStateDir() const { return Bundle().StateDir(); }
 };
 
 enum class ContainerState { kCreated, kRunning, kExited, kUnknown };
