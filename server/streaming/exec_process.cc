@@ -1,5 +1,6 @@
 #include "server/streaming/exec_process.h"
 
+#include "common/status.h"
 #include "common/subprocess.h"
 #include "runtime/exec_command.h"
 
