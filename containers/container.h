@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bundle.h"
 #include "runtime/runtime.h"
 
 namespace crisp::containers {
@@ -39,7 +40,9 @@ struct Container {
   std::string layer;  // <root>/containers/<id>: overlay upper and work
 
   std::string Key() const;  // pod + name + attempt: unique
-  std::string RootfsPath() const { return dir + "/rootfs"; }
+  runtime::BundleLayout Bundle() const { return runtime::BundleLayout(dir); }
+  runtime::LayerLayout Layer() const { return runtime::LayerLayout(layer); }
+  std::string RootfsPath() const { return Bundle().Rootfs(); }
   runtime::ContainerRef Ref() const { return {id, dir}; }
 };
 

@@ -39,14 +39,14 @@ absl::Status WriteBundle(const Container& c, runtime::spec::Spec& spec) {
                                    spec.process->user.uid,
                                    spec.process->user.gid));
   }
-  RETURN_IF_ERROR(WriteFileAtomic(c.dir + "/config.json",
+  RETURN_IF_ERROR(WriteFileAtomic(c.Bundle().ConfigJson(),
                                   runtime::spec::ToJson(spec).dump(), 0600));
   if (spec.linux && spec.linux->seccomp) {
     // Compiled once per distinct profile in crispd, not per container.
     ASSIGN_OR_RETURN(auto program,
                      runtime::seccomp::Compile(*spec.linux->seccomp));
-    RETURN_IF_ERROR(runtime::seccomp::WriteProgram(
-        runtime::seccomp::ProgramFile(c.dir), *program));
+    RETURN_IF_ERROR(
+        runtime::seccomp::WriteProgram(c.Bundle().SeccompProgram(), *program));
   }
   return absl::OkStatus();
 }

@@ -14,7 +14,7 @@ namespace crisp::containers {
 
 struct ExecRequest {
   std::string runtime_path;   // crisp-runtime
-  std::string container_dir;  // the runtime root; its state is "state"
+  std::string container_dir;  // a runtime::BundleLayout dir
   std::vector<std::string> command;
   absl::Duration timeout = absl::InfiniteDuration();
   size_t max_output = size_t{16} << 20;  // per stream; the rest is dropped

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "containers/exec_sync.h"
 #include "containers/monitor_stop.h"
+#include "runtime/bundle.h"
 #include "runtime/container.h"
 #include "runtime/monitor/client.h"
 #include "runtime/monitor/exit_status.h"
@@ -19,7 +20,7 @@ namespace {
 
 // The runtime library's state of the container in `c.dir`.
 std::string StateDir(const runtime::ContainerRef& c) {
-  return c.dir + "/state";
+  return runtime::BundleLayout(c.dir).StateDir();
 }
 
 }  // namespace

@@ -12,23 +12,25 @@
 #include "common/mount_owner.h"
 #include "common/status.h"
 #include "common/unique_fd.h"
+#include "runtime/bundle.h"
 #include "runtime/paths.h"
 
 namespace crisp::containers {
 
 absl::Status MountRootfs(const std::vector<std::string>& lower,
                          const std::string& layer, const std::string& target) {
+  runtime::LayerLayout dirs(layer);
   std::vector<std::string> lowers = lower;
   if (lowers.empty()) {
-    lowers.push_back(layer + "/empty");
+    lowers.push_back(dirs.EmptyLowerDir());
     RETURN_IF_ERROR(MakeDirs(lowers.back(), 0755));
   }
-  RETURN_IF_ERROR(MakeDirs(layer + "/fs", 0755));
-  RETURN_IF_ERROR(MakeDirs(layer + "/work", 0700));
+  RETURN_IF_ERROR(MakeDirs(dirs.UpperDir(), 0755));
+  RETURN_IF_ERROR(MakeDirs(dirs.WorkDir(), 0700));
   RETURN_IF_ERROR(MakeDirs(target, 0755));
   std::string data =
-      absl::StrCat("lowerdir=", absl::StrJoin(lowers, ":"), ",upperdir=", layer,
-                   "/fs,workdir=", layer, "/work");
+      absl::StrCat("lowerdir=", absl::StrJoin(lowers, ":"),
+                   ",upperdir=", dirs.UpperDir(), ",workdir=", dirs.WorkDir());
   // The kernel takes one page of options; more layers need shorter paths.
   if (data.size() >= static_cast<size_t>(getpagesize())) {
     return absl::InvalidArgumentError(

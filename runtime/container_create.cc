@@ -16,6 +16,7 @@
 #include "common/rollback.h"
 #include "common/status.h"
 #include "common/unix_socket.h"
+#include "runtime/bundle.h"
 #include "runtime/cgroups/cgroup.h"
 #include "runtime/child.h"
 #include "runtime/console.h"
@@ -51,9 +52,10 @@ absl::StatusOr<ChildPlan> Plan(const CreateRequest& req) {
     ASSIGN_OR_RETURN(plan.caps, capabilities::FromSpec(*p.capabilities));
   }
   if (req.spec.linux && req.spec.linux->seccomp) {
-    ASSIGN_OR_RETURN(plan.seccomp,
-                     seccomp::CompileOrLoad(*req.spec.linux->seccomp,
-                                            seccomp::ProgramFile(req.bundle)));
+    ASSIGN_OR_RETURN(
+        plan.seccomp,
+        seccomp::CompileOrLoad(*req.spec.linux->seccomp,
+                               BundleLayout(req.bundle).SeccompProgram()));
   }
   for (int i = 0; i < 3; ++i) plan.stdio[i] = req.stdio[i];
   return plan;
@@ -73,7 +75,7 @@ absl::Status MakeStateDir(const CreateRequest& req, Rollback& undo) {
 
 absl::StatusOr<UniqueFd> MakeFifo(const CreateRequest& req) {
   if (!req.wait_for_start) return UniqueFd();
-  std::string path = state::FifoPath(req.state_dir);
+  std::string path = StateLayout(req.state_dir).ExecFifo();
   // The init reopens it through /proc/self/fd after switching to the
   // process's user, which may not be root: like runc, writable by all (the
   // state dir, 0700, keeps everyone else from reaching it by path).

@@ -12,6 +12,7 @@
 #include "common/files.h"
 #include "common/status.h"
 #include "glog/logging.h"
+#include "runtime/bundle.h"
 #include "runtime/cgroups/cgroup.h"
 #include "runtime/cgroups/kill.h"
 #include "runtime/container.h"
@@ -73,7 +74,7 @@ absl::Status SendSignal(const state::State& s, int pidfd, int signal) {
 
 absl::Status Start(const std::string& state_dir) {
   ASSIGN_OR_RETURN(state::State s, state::Load(state_dir));
-  std::string fifo = state::FifoPath(state_dir);
+  std::string fifo = StateLayout(state_dir).ExecFifo();
   UniqueFd fd(open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (!fd) {
     return absl::FailedPreconditionError(

@@ -14,6 +14,7 @@
 #include "common/process.h"
 #include "common/status.h"
 #include "common/unix_socket.h"
+#include "runtime/bundle.h"
 #include "runtime/cgroups/cgroup.h"
 #include "runtime/child.h"
 #include "runtime/console.h"
@@ -145,9 +146,10 @@ absl::StatusOr<Executed> Exec(const ExecRequest &req) {
                      capabilities::FromSpec(*req.process.capabilities));
   }
   if (spec.linux && spec.linux->seccomp) {
-    ASSIGN_OR_RETURN(plan.seccomp,
-                     seccomp::CompileOrLoad(*spec.linux->seccomp,
-                                            seccomp::ProgramFile(s.bundle)));
+    ASSIGN_OR_RETURN(
+        plan.seccomp,
+        seccomp::CompileOrLoad(*spec.linux->seccomp,
+                               BundleLayout(s.bundle).SeccompProgram()));
   }
   ASSIGN_OR_RETURN(auto layout, cgroups::DetectLayout());
   auto cg = cgroups::Cgroup::Open({layout, s.cgroup_path, false});

@@ -33,10 +33,6 @@ absl::StatusOr<Program> Parse(const std::string& text) {
 
 }  // namespace
 
-std::string ProgramFile(const std::string& bundle) {
-  return bundle + "/seccomp.bpf";
-}
-
 absl::Status WriteProgram(const std::string& path, const Program& program) {
   std::string data = absl::StrCat(kMagic, " ", program.hash, " ", program.flags,
                                   " ", program.filter.size(), "\n");

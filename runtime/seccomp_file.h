@@ -1,4 +1,5 @@
-// A compiled seccomp program kept beside the bundle (<bundle>/seccomp.bpf),
+// A compiled seccomp program kept beside the bundle
+// (BundleLayout::SeccompProgram()),
 // so a profile is compiled once, not once per container and per exec:
 // crispd compiles each distinct profile once (in-process cache) and writes
 // it into every bundle; crisp-monitor and crisp-runtime exec load it when
@@ -13,8 +14,6 @@
 #include "runtime/spec/spec.h"
 
 namespace crisp::runtime::seccomp {
-
-std::string ProgramFile(const std::string& bundle);
 
 // Written atomically; the header names the profile's hash and the flags.
 [[nodiscard]] absl::Status WriteProgram(const std::string& path,

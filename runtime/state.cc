@@ -6,10 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "common/status.h"
+#include "runtime/bundle.h"
 
 namespace crisp::runtime::state {
-
-std::string FifoPath(const std::string& dir) { return dir + "/exec.fifo"; }
 
 absl::Status Save(const std::string& dir, const State& s) {
   nlohmann::json j = {{"id", s.id},
@@ -21,18 +20,19 @@ absl::Status Save(const std::string& dir, const State& s) {
                       {"created", s.created_ns},
                       {"terminal", s.terminal},
                       {"annotations", s.annotations}};
-  return WriteFileAtomic(dir + "/state.json", j.dump(), 0600);
+  return WriteFileAtomic(StateLayout(dir).StateJson(), j.dump(), 0600);
 }
 
 absl::StatusOr<State> Load(const std::string& dir) {
-  auto text = ReadFile(dir + "/state.json");
+  auto text = ReadFile(StateLayout(dir).StateJson());
   if (!text.ok()) {
     return absl::NotFoundError(
         absl::StrCat("container state ", dir, ": ", text.status().message()));
   }
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
-    return absl::DataLossError(absl::StrCat(dir, "/state.json: not JSON"));
+    return absl::DataLossError(
+        absl::StrCat(StateLayout(dir).StateJson(), ": not JSON"));
   }
   State s;
   try {
@@ -47,7 +47,8 @@ absl::StatusOr<State> Load(const std::string& dir) {
     s.annotations =
         j.value("annotations", std::map<std::string, std::string>{});
   } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(absl::StrCat(dir, "/state.json: ", e.what()));
+    return absl::DataLossError(
+        absl::StrCat(StateLayout(dir).StateJson(), ": ", e.what()));
   }
   return s;
 }
@@ -66,7 +67,7 @@ bool ProcessExited(pid_t pid) {
 // for a container that runs.
 bool InitHoldsFifo(const std::string& dir, const State& s) {
   struct stat fifo;
-  if (stat(FifoPath(dir).c_str(), &fifo) != 0) return false;
+  if (stat(StateLayout(dir).ExecFifo().c_str(), &fifo) != 0) return false;
   std::string fds = absl::StrCat("/proc/", s.init.pid, "/fd");
   auto names = ListDir(fds);
   if (!names.ok()) return true;  // cannot tell: keep what the name says

@@ -23,8 +23,6 @@ struct State {
   std::map<std::string, std::string> annotations;
 };
 
-std::string FifoPath(const std::string& dir);
-
 [[nodiscard]] absl::Status Save(const std::string& dir, const State& s);
 [[nodiscard]] absl::StatusOr<State> Load(const std::string& dir);
 

@@ -3,11 +3,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,37 +16,23 @@
 #include "absl/strings/strip.h"
 #include "common/files.h"
 #include "common/status.h"
+#include "common/subprocess.h"
 #include "common/unique_fd.h"
 #include "sandbox/pinned_namespaces.h"
-
-extern char** environ;
 
 namespace crisp::sandbox {
 namespace {
 
+// crisp-pause reports "ok <pid>" on stdout; its errors go to crispd's
+// stderr.
 absl::StatusOr<std::string> RunPause(const std::string& pause_path,
                                      const std::string& pin_file) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return LastErrno("pipe for crisp-pause");
-  UniqueFd read_end(fds[0]), write_end(fds[1]);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, write_end.get(), 1);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  std::string name = "crisp-pause", pin_flag = "--pin";
-  char* argv[] = {name.data(), pin_flag.data(),
-                  const_cast<char*>(pin_file.c_str()), nullptr};
-  pid_t pid = 0;
-  int rc =
-      posix_spawn(&pid, pause_path.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return ErrnoToStatus(rc, "start " + pause_path);
-  write_end.Reset();
-  std::string out = ReadFd(read_end.get());
-  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-  }
-  return out;
+  ASSIGN_OR_RETURN(subprocess::Result run,
+                   subprocess::Run({.path = pause_path,
+                                    .argv = {"crisp-pause", "--pin", pin_file},
+                                    .out = subprocess::Stdio::Pipe(),
+                                    .err = subprocess::Stdio::Inherit()}));
+  return std::move(run.out);
 }
 
 // The pidfd names exactly the recorded process, so the kill cannot reach a

@@ -1,14 +1,10 @@
 #include "runtime/monitor/client.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -18,11 +14,11 @@
 #include "common/files.h"
 #include "common/process.h"
 #include "common/status.h"
+#include "common/subprocess.h"
 #include "common/unix_socket.h"
+#include "runtime/bundle.h"
 #include "runtime/console.h"
 #include "runtime/state.h"
-
-extern char** environ;
 
 namespace crisp::runtime::monitor {
 namespace {
@@ -39,71 +35,35 @@ std::vector<std::string> Argv(const MonitorSpawn& s) {
   return argv;
 }
 
-// The starter's report: everything it writes until it closes the pipe, or
-// DeadlineExceeded when that takes longer than `timeout`.
-absl::StatusOr<std::string> ReadReport(int fd, absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    int64_t left = absl::ToInt64Milliseconds(deadline - absl::Now());
-    if (left <= 0) return absl::DeadlineExceededError("no report");
-    pollfd p{fd, POLLIN, 0};
-    int rc = poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 1000)));
-    if (rc < 0 && errno != EINTR) return LastErrno("poll");
-    if (rc <= 0) continue;
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return out;
-    out.append(buf, static_cast<size_t>(n));
-  }
-}
-
 // SIGTERM asks the starter to SIGKILL the monitor it forked (main.cc);
-// SIGKILL follows if it does not exit within a second. Reaped either way.
-void StopStarter(pid_t pid) {
-  kill(pid, SIGTERM);
-  for (int i = 0; i < 100; ++i) {
-    if (waitpid(pid, nullptr, WNOHANG) == pid) return;
-    usleep(10000);
+// SIGKILL follows if it does not exit within a second. Reaped by the
+// caller.
+void StopStarter(const subprocess::Child& starter) {
+  kill(starter.pid, SIGTERM);
+  pollfd p{starter.pidfd.get(), POLLIN, 0};
+  int rc;
+  while ((rc = poll(&p, 1, 1000)) < 0 && errno == EINTR) {
   }
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
+  if (rc <= 0) kill(starter.pid, SIGKILL);
 }
 
 }  // namespace
 
 absl::StatusOr<pid_t> SpawnMonitor(const MonitorSpawn& spawn) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return LastErrno("pipe2");
-  UniqueFd r(fds[0]), w(fds[1]);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, w.get(), 1);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  std::vector<std::string> args = Argv(spawn);
-  std::vector<char*> argv;
-  argv.reserve(args.size() + 1);
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, spawn.monitor_path.c_str(), &actions, nullptr,
-                       argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return ErrnoToStatus(rc, "spawn " + spawn.monitor_path);
-  w.Reset();
-  auto report = ReadReport(r.get(), spawn.report_timeout);
-  if (!report.ok()) {
-    StopStarter(pid);
+  // The report is everything the starter writes until it closes stdout.
+  ASSIGN_OR_RETURN(
+      subprocess::Result run,
+      subprocess::Run({.path = spawn.monitor_path,
+                       .argv = Argv(spawn),
+                       .out = subprocess::Stdio::Pipe()},
+                      {.timeout = spawn.report_timeout, .stop = StopStarter}));
+  if (run.timed_out) {
     return absl::DeadlineExceededError(
         absl::StrCat("crisp-monitor for ", spawn.id, ": no report within ",
                      absl::FormatDuration(spawn.report_timeout),
                      " (container setup stuck?); the monitor was killed"));
   }
-  waitpid(pid, nullptr, 0);
-  std::string line(absl::StripAsciiWhitespace(*report));
+  std::string line(absl::StripAsciiWhitespace(run.out));
   pid_t init = 0;
   if (line.rfind("ok ", 0) == 0 && absl::SimpleAtoi(line.substr(3), &init)) {
     return init;
@@ -114,14 +74,15 @@ absl::StatusOr<pid_t> SpawnMonitor(const MonitorSpawn& spawn) {
 }
 
 absl::StatusOr<ProcessId> FindMonitor(const std::string& dir) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(dir + "/monitor.pid"));
+  ASSIGN_OR_RETURN(std::string text, ReadFile(BundleLayout(dir).MonitorPid()));
   std::vector<std::string> f =
       absl::StrSplit(absl::StripAsciiWhitespace(text), ' ');
   ProcessId id;
   if (f.size() < 2 || f.size() > 3 || !absl::SimpleAtoi(f[0], &id.pid) ||
       !absl::SimpleAtoi(f[1], &id.start_time) ||
       (f.size() == 3 && !absl::SimpleAtoi(f[2], &id.pidfs_ino))) {
-    return absl::DataLossError(absl::StrCat(dir, "/monitor.pid: malformed"));
+    return absl::DataLossError(
+        absl::StrCat(BundleLayout(dir).MonitorPid(), ": malformed"));
   }
   if (!ProcessAlive(id) || state::ProcessExited(id.pid)) {
     return absl::NotFoundError(absl::StrCat("monitor of ", dir, " is gone"));
@@ -139,7 +100,7 @@ absl::Status ReopenLog(const std::string& dir) {
 }
 
 absl::StatusOr<UniqueFd> ConnectAttach(const std::string& dir) {
-  return ConnectUnix(dir + "/attach.sock");
+  return ConnectUnix(BundleLayout(dir).AttachSocket());
 }
 
 }  // namespace crisp::runtime::monitor

@@ -7,12 +7,9 @@
 #include "absl/strings/str_split.h"
 #include "common/files.h"
 #include "common/status.h"
+#include "runtime/bundle.h"
 
 namespace crisp::runtime::monitor {
-
-std::string ExitStatusPath(const std::string& dir) {
-  return dir + "/exit.json";
-}
 
 absl::Status WriteExitStatus(const std::string& dir, const ExitStatus& s) {
   // Hand-written JSON: the monitor links no JSON library code path here.
@@ -21,11 +18,11 @@ absl::Status WriteExitStatus(const std::string& dir, const ExitStatus& s) {
                    ",\"oomKilled\":", s.oom_killed ? "true" : "false",
                    ",\"startedAt\":", s.started_at,
                    ",\"finishedAt\":", s.finished_at, "}\n");
-  return WriteFileAtomic(ExitStatusPath(dir), text, 0644);
+  return WriteFileAtomic(BundleLayout(dir).ExitJson(), text, 0644);
 }
 
 absl::StatusOr<ExitStatus> ReadExitStatus(const std::string& dir) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(ExitStatusPath(dir)));
+  ASSIGN_OR_RETURN(std::string text, ReadFile(BundleLayout(dir).ExitJson()));
   ExitStatus s;
   for (absl::string_view kv :
        absl::StrSplit(text, absl::ByAnyChar("{},\n"), absl::SkipEmpty())) {

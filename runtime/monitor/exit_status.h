@@ -1,6 +1,6 @@
 // The record a monitor leaves when its container's init exits:
-// <dir>/exit.json, written atomically. crispd reads it (also after its own
-// restart) to fill ContainerStatus.
+// BundleLayout::ExitJson() of the container dir, written atomically. crispd
+// reads it (also after its own restart) to fill ContainerStatus.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +18,6 @@ struct ExitStatus {
   int64_t finished_at = 0;  // unix nanos
 };
 
-std::string ExitStatusPath(const std::string& dir);
 [[nodiscard]] absl::Status WriteExitStatus(const std::string& dir,
                                            const ExitStatus& status);
 // NotFound while the container has not exited.

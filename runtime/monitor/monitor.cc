@@ -14,6 +14,7 @@
 #include "common/files.h"
 #include "common/process.h"
 #include "common/status.h"
+#include "runtime/bundle.h"
 #include "runtime/console.h"
 #include "runtime/monitor/exit_status.h"
 #include "runtime/spec/json.h"
@@ -55,7 +56,7 @@ absl::Status Monitor::Create() {
   CreateRequest req;
   req.id = o_.id;
   req.bundle = o_.bundle;
-  req.state_dir = o_.dir + "/state";
+  req.state_dir = BundleLayout(o_.dir).StateDir();
   req.wait_for_start = !o_.start;
   ASSIGN_OR_RETURN(req.spec, spec::LoadBundle(o_.bundle));
   kill_rest_on_exit_ = !runtime::OwnsPidNamespace(req.spec);
@@ -78,14 +79,15 @@ absl::Status Monitor::Create() {
   UniqueFd self(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
   ASSIGN_OR_RETURN(ProcessId me, IdentifyProcess(getpid(), self.get()));
   return WriteFileAtomic(
-      o_.dir + "/monitor.pid",
+      BundleLayout(o_.dir).MonitorPid(),
       absl::StrCat(me.pid, " ", me.start_time, " ", me.pidfs_ino));
 }
 
 // Opens attach.sock; stdin from clients goes to the pipe, or to the pty
 // master that also carries a terminal's output.
 absl::Status Monitor::ServeAttach() {
-  ASSIGN_OR_RETURN(UniqueFd listen, Listen(o_.dir + "/attach.sock"));
+  ASSIGN_OR_RETURN(UniqueFd listen,
+                   Listen(BundleLayout(o_.dir).AttachSocket()));
   AttachHooks hooks;
   hooks.reopen_log = [this] { (void)log_.Open(); };
   if (terminal_) {

@@ -4,11 +4,9 @@
 // container without a PID namespace of its own ends with its init: the
 // rest of its cgroup is killed before the exit is recorded.
 //
-// Files in the container dir (--dir):
-//   state/          the runtime state dir (state.json, exec.fifo)
-//   attach.sock     the attach socket (attach.h)
-//   monitor.pid     "<pid> <start time>" of the monitor
-//   exit.json       the exit record (exit_status.h), written last
+// Its files in the container dir (--dir) are named by runtime/bundle.h:
+// the runtime state dir, the attach socket (attach.h), monitor.pid and,
+// written last, the exit record (exit_status.h).
 #pragma once
 
 #include <string>

@@ -11,6 +11,7 @@
 #include "common/process.h"
 #include "common/status.h"
 #include "glog/logging.h"
+#include "runtime/bundle.h"
 #include "runtime/container.h"
 #include "runtime/monitor/exit_status.h"
 #include "runtime/monitor/monitor.h"
@@ -58,7 +59,8 @@ void Monitor::Drain() {
 // the host's): as containerd's shim does, they go with it, before the exit
 // is recorded, so that a stopped container has nothing left running.
 void Monitor::KillRest() {
-  absl::Status st = runtime::KillAll(o_.dir + "/state", absl::Seconds(10));
+  absl::Status st =
+      runtime::KillAll(BundleLayout(o_.dir).StateDir(), absl::Seconds(10));
   if (!st.ok()) LOG(WARNING) << st;
   // Those this subreaper adopted: reaped here, or they would stay zombies
   // of whatever adopts them next. A process re-parented to us is ours
@@ -78,14 +80,14 @@ absl::Status Monitor::Finish(int wait_status) {
   ExitStatus s = FromWaitStatus(wait_status);
   s.started_at = started_at_;
   s.finished_at = NowUnixNanos();
-  auto stats = runtime::ReadStats(o_.dir + "/state");
+  auto stats = runtime::ReadStats(BundleLayout(o_.dir).StateDir());
   s.oom_killed = stats.ok() && stats->oom_kills > 0;
   RETURN_IF_ERROR(WriteExitStatus(o_.dir, s));
   attach_.Broadcast(FrameType::kExit, absl::StrCat(s.exit_code));
   // Attached clients (crispd) learn the exit from this frame: give slow
   // ones a moment to take what is queued.
   attach_.FlushFor(absl::Seconds(1));
-  unlink((o_.dir + "/attach.sock").c_str());
+  unlink(BundleLayout(o_.dir).AttachSocket().c_str());
   return absl::OkStatus();
 }
 

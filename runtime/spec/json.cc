@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "common/status.h"
+#include "runtime/bundle.h"
 #include "runtime/spec/fields.h"
 #include "runtime/spec/validate.h"
 
@@ -196,7 +197,8 @@ json ToJson(const Process& process) { return Write(process); }
 json ToJson(const Seccomp& seccomp) { return Write(seccomp); }
 
 absl::StatusOr<Spec> LoadBundle(const std::string& bundle) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(bundle + "/config.json"));
+  ASSIGN_OR_RETURN(std::string text,
+                   ReadFile(BundleLayout(bundle).ConfigJson()));
   ASSIGN_OR_RETURN(Spec spec, Parse(text));
   RETURN_IF_ERROR(Validate(spec));
   if (!spec.root->path.empty() && spec.root->path[0] != '/') {

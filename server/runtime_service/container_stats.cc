@@ -35,7 +35,7 @@ absl::StatusOr<v1::ContainerStats> StatsOf(
   auto* layer = out.mutable_writable_layer();
   layer->set_timestamp(now);
   layer->mutable_fs_id()->set_mountpoint(c.layer);
-  auto usage = image::DiskUsage(c.layer + "/fs");
+  auto usage = image::DiskUsage(c.Layer().UpperDir());
   if (usage.ok()) {
     layer->mutable_used_bytes()->set_value(usage->bytes);
     layer->mutable_inodes_used()->set_value(usage->inodes);

@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "common/status.h"
 #include "common/unix_socket.h"
+#include "runtime/bundle.h"
 #include "runtime/console.h"
 #include "server/streaming/exec_process.h"
 #include "server/streaming/fd_writer.h"
@@ -79,12 +80,13 @@ void ExecBackend::Cleanup() {
 absl::Status ExecBackend::Start(Poller& poller, CommandSink& sink) {
   poller_ = &poller;
   sink_ = &sink;
-  std::string base = absl::StrCat(target_.dir, "/exec-", NewToken());
-  pid_file_ = base + ".pid";
+  runtime::BundleLayout bundle(target_.dir);
+  std::string token = NewToken();
+  pid_file_ = bundle.ExecPidFile(token);
   ExecSpawn spawn{runtime_,         target_.dir,       req_.command, tty(),
                   req_.stdio.stdin, req_.stdio.stdout, "",           pid_file_};
   if (tty()) {
-    console_path_ = base + ".sock";
+    console_path_ = bundle.ExecConsoleSocket(token);
     ASSIGN_OR_RETURN(
         console_listen_,
         ListenUnix(console_path_, SOCK_CLOEXEC | SOCK_NONBLOCK, 0600));

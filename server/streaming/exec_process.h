@@ -16,7 +16,7 @@ namespace crisp::server::streaming {
 
 struct ExecSpawn {
   std::string runtime_path;
-  std::string container_dir;  // the runtime root; its state is "state"
+  std::string container_dir;  // a runtime::BundleLayout dir
   std::vector<std::string> command;
   bool tty = false;
   bool stdin = false, stdout = false;

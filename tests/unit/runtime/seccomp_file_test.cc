@@ -4,6 +4,7 @@
 
 #include "common/files.h"
 #include "gtest/gtest.h"
+#include "runtime/bundle.h"
 
 namespace crisp::runtime::seccomp {
 namespace {
@@ -27,7 +28,7 @@ class SeccompFileTest : public ::testing::Test {
 };
 
 TEST_F(SeccompFileTest, WrittenProgramIsLoadedForTheSameProfileOnly) {
-  std::string path = ProgramFile(dir_);
+  std::string path = BundleLayout(dir_).SeccompProgram();
   auto compiled = Compile(Profile("mkdir"));
   ASSERT_TRUE(compiled.ok());
   ASSERT_TRUE(WriteProgram(path, **compiled).ok());
@@ -46,7 +47,7 @@ TEST_F(SeccompFileTest, WrittenProgramIsLoadedForTheSameProfileOnly) {
 }
 
 TEST_F(SeccompFileTest, GarbageFileIsIgnored) {
-  std::string path = ProgramFile(dir_);
+  std::string path = BundleLayout(dir_).SeccompProgram();
   for (const char* text :
        {"", "crisp-seccomp-1 abc 0 5\nshort", "nonsense\n", "x"}) {
     ASSERT_TRUE(WriteFileAtomic(path, text).ok());
