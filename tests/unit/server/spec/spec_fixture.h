@@ -12,6 +12,7 @@
 #include "common/files.h"
 #include "cri-api/api.pb.h"
 #include "gtest/gtest.h"
+#include "image/image_config.h"
 #include "sandbox/pod.h"
 #include "server/spec/container_spec.h"
 
@@ -60,7 +61,7 @@ class SpecFixture : public ::testing::Test {
     in.container_id = "c1";
     in.config = &config_;
     in.pod = &pod_;
-    in.image_config_json = image_json_;
+    in.image_config = &image_;
     in.image_ref = "docker.io/library/busybox:latest";
     in.rootfs = rootfs_;
     return in;
@@ -75,7 +76,7 @@ class SpecFixture : public ::testing::Test {
   }
 
   std::string dir_, rootfs_;
-  std::string image_json_ = R"({"config":{"Cmd":["sh"]}})";
+  image::ImageConfig image_{.cmd = {"sh"}};
   sandbox::Pod pod_;
   v1::ContainerConfig config_;
 };
