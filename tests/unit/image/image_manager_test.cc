@@ -298,7 +298,7 @@ TEST_F(ImageManagerTest, ThePullKeepsTheConfigTyped) {
   std::string blob = tmp_.path() + "/content/blobs/sha256/" +
                      registry.config_digest().substr(7);
   ASSERT_EQ(::unlink(blob.c_str()), 0) << blob;
-  ExpectFakeConfig(manager_->Config(*rec), registry);
+  ExpectFakeConfig(manager_->Config(*rec));
 }
 
 // An image already in the store when crispd starts (pulled by an older
@@ -312,7 +312,7 @@ TEST_F(ImageManagerTest, AStoredImageHasItsConfigParsedFromItsBlob) {
   Reopen(Options());
   auto rec = manager_->Find(server.host() + "/lib/img:latest");
   ASSERT_TRUE(rec.ok() && rec->has_value()) << rec.status();
-  ExpectFakeConfig(manager_->Config(**rec), registry);
+  ExpectFakeConfig(manager_->Config(**rec));
 }
 
 // A damaged blob is an error naming the image, not a crash or an empty
