@@ -274,9 +274,9 @@ TEST_F(ImageManagerTest, ASharedPullGoesOnForTheCallerThatStays) {
   EXPECT_EQ(registry.layer_requests.load(), 1);
 }
 
+// The config FakeRegistry serves.
 void ExpectFakeConfig(
-    const absl::StatusOr<std::shared_ptr<const ImageConfig>>& c,
-    const FakeRegistry& registry) {
+    const absl::StatusOr<std::shared_ptr<const ImageConfig>>& c) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ((*c)->user, "www");
   EXPECT_EQ((*c)->env, (std::vector<std::string>{"PATH=/bin", "A=1"}));

@@ -175,11 +175,11 @@ TEST_F(ContainerSpecTest, Annotations) {
 
 TEST_F(ContainerSpecTest, ImageUserAndEnvReachTheProcess) {
   config_.clear_command();
-  image_ = {.user = "www",
-            .env = {"A=1"},
-            .entrypoint = {"/ep"},
-            .cmd = {"x"},
-            .working_dir = "/srv"};
+  image_.user = "www";
+  image_.env = {"A=1"};
+  image_.entrypoint = {"/ep"};
+  image_.cmd = {"x"};
+  image_.working_dir = "/srv";
   auto s = Build();
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->process->args, (Strings{"/ep", "x"}));

@@ -27,11 +27,17 @@ TEST(SignalTest, NamesAndNumbers) {
   }
 }
 
+ImageConfig WithStopSignal(const std::string& name) {
+  ImageConfig image;
+  image.stop_signal = name;
+  return image;
+}
+
 TEST(SignalTest, StopSignalOfTheImage) {
   EXPECT_EQ(*StopSignal(ImageConfig{}), SIGTERM);
-  EXPECT_EQ(*StopSignal(ImageConfig{.stop_signal = "SIGQUIT"}), SIGQUIT);
-  EXPECT_EQ(*StopSignal(ImageConfig{.stop_signal = "2"}), SIGINT);
-  auto bad = StopSignal(ImageConfig{.stop_signal = "SIGNOPE"});
+  EXPECT_EQ(*StopSignal(WithStopSignal("SIGQUIT")), SIGQUIT);
+  EXPECT_EQ(*StopSignal(WithStopSignal("2")), SIGINT);
+  auto bad = StopSignal(WithStopSignal("SIGNOPE"));
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("SIGNOPE"), std::string::npos);
   EXPECT_NE(bad.status().message().find("StopSignal"), std::string::npos);

@@ -49,6 +49,12 @@ class SpecFixture : public ::testing::Test {
     config_.mutable_metadata()->set_name("app");
     config_.add_command("/bin/sh");
   }
+  static image::ImageConfig ImageWithCmd(const std::string& cmd) {
+    image::ImageConfig image;
+    image.cmd = {cmd};
+    return image;
+  }
+
   void TearDown() override { (void)RemoveAll(dir_); }
 
   // Writes `text` to dir_/<rel>.
@@ -76,7 +82,7 @@ class SpecFixture : public ::testing::Test {
   }
 
   std::string dir_, rootfs_;
-  image::ImageConfig image_{.cmd = {"sh"}};
+  image::ImageConfig image_ = ImageWithCmd("sh");
   sandbox::Pod pod_;
   v1::ContainerConfig config_;
 };
