@@ -9,13 +9,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/files.h"
+#include "common/json.h"
 #include "common/status.h"
 #include "glog/logging.h"
 
 namespace crisp::cni {
 namespace {
 
-using Json = nlohmann::json;
+using json::Json;
 
 absl::Status Invalid(const std::string& path, absl::string_view why) {
   return absl::InvalidArgumentError(
@@ -46,13 +47,7 @@ absl::StatusOr<std::vector<std::string>> ListConfigFiles(
 // of FindDefaultNetwork and failed Status).
 absl::StatusOr<std::string> StringMember(const std::string& path,
                                          const Json& obj, const char* key) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return std::string();
-  if (!it->is_string()) {
-    return Invalid(path, absl::StrCat("\"", key, "\" must be a string, not ",
-                                      it->type_name()));
-  }
-  return it->get<std::string>();
+  return json::StringOr(obj, key, "", absl::StrCat("CNI config ", path));
 }
 
 // A single-plugin .conf as a one-entry list, as libcni's ConfListFromConf

@@ -5,12 +5,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cni/version.h"
+#include "common/json.h"
 #include "common/status.h"
 
 namespace crisp::cni {
 namespace {
 
-using Json = nlohmann::json;
+using json::Json;
 
 // Versions whose result has the 0.2.0 shape; "" is how libcni reads a
 // result without cniVersion.
@@ -32,40 +33,36 @@ class Parser {
         absl::StrCat("CNI result of ", source_, ": ", field, ": ", why));
   }
 
-  // The member `key` of `obj` if present and not null, else nullptr.
-  static const Json* Member(const Json& obj, const char* key) {
-    auto it = obj.find(key);
-    return it == obj.end() || it->is_null() ? nullptr : &*it;
+  // Names the object at `path` ("" for the result itself) in messages.
+  std::string What(absl::string_view path) const {
+    return absl::StrCat("CNI result of ", source_, path.empty() ? "" : ": ",
+                        path);
   }
 
-  absl::Status String(const Json& obj, const char* key,
-                      const std::string& field, std::string& out) const {
-    const Json* v = Member(obj, key);
-    if (v == nullptr) return absl::OkStatus();
-    if (!v->is_string()) return Bad(field, "must be a string");
-    out = v->get<std::string>();
+  // `out` gets the string at `key` of the object at `path`, if present.
+  absl::Status String(const Json& obj, const char* key, absl::string_view path,
+                      std::string& out) const {
+    ASSIGN_OR_RETURN(auto v, json::GetString(obj, key, What(path)));
+    if (v.has_value()) out = *std::move(v);
     return absl::OkStatus();
   }
 
-  absl::Status Strings(const Json& obj, const char* key,
-                       const std::string& field,
+  absl::Status Strings(const Json& obj, const char* key, absl::string_view path,
                        std::vector<std::string>& out) const {
-    const Json* v = Member(obj, key);
-    if (v == nullptr) return absl::OkStatus();
-    if (!v->is_array()) return Bad(field, "must be an array of strings");
-    for (const auto& s : *v) {
-      if (!s.is_string()) return Bad(field, "must be an array of strings");
-      out.push_back(s.get<std::string>());
-    }
+    ASSIGN_OR_RETURN(auto v, json::GetStringList(obj, key, What(path)));
+    if (v.has_value()) out = *std::move(v);
     return absl::OkStatus();
   }
 
   // `obj[key]` as an array of objects; an empty array when absent.
   absl::StatusOr<Json> Objects(const Json& obj, const char* key,
                                const std::string& field) const {
-    const Json* v = Member(obj, key);
+    const Json* v = json::Find(obj, key);
     if (v == nullptr) return Json::array();
-    if (!v->is_array()) return Bad(field, "must be an array");
+    if (!v->is_array()) {
+      return Bad(field,
+                 absl::StrCat("expected an array, got ", v->type_name()));
+    }
     for (const auto& e : *v) {
       if (!e.is_object()) return Bad(field, "entries must be objects");
     }
@@ -108,10 +105,9 @@ absl::Status Parser::Interfaces(const Json& j, Result& r) const {
   for (size_t i = 0; i < list.size(); ++i) {
     std::string field = absl::StrCat("interfaces[", i, "]");
     Interface iface;
-    RETURN_IF_ERROR(String(list[i], "name", field + ".name", iface.name));
-    RETURN_IF_ERROR(String(list[i], "mac", field + ".mac", iface.mac));
-    RETURN_IF_ERROR(
-        String(list[i], "sandbox", field + ".sandbox", iface.sandbox));
+    RETURN_IF_ERROR(String(list[i], "name", field, iface.name));
+    RETURN_IF_ERROR(String(list[i], "mac", field, iface.mac));
+    RETURN_IF_ERROR(String(list[i], "sandbox", field, iface.sandbox));
     if (iface.name.empty()) return Bad(field + ".name", "missing");
     r.interfaces.push_back(std::move(iface));
   }
@@ -123,12 +119,12 @@ absl::Status Parser::Ips(const Json& j, Result& r) const {
   for (size_t i = 0; i < list.size(); ++i) {
     std::string field = absl::StrCat("ips[", i, "]");
     IpConfig ip;
-    RETURN_IF_ERROR(String(list[i], "address", field + ".address", ip.address));
+    RETURN_IF_ERROR(String(list[i], "address", field, ip.address));
     RETURN_IF_ERROR(Cidr(ip.address, field + ".address"));
-    RETURN_IF_ERROR(String(list[i], "gateway", field + ".gateway", ip.gateway));
+    RETURN_IF_ERROR(String(list[i], "gateway", field, ip.gateway));
     if (!ip.gateway.empty())
       RETURN_IF_ERROR(Ip(ip.gateway, field + ".gateway"));
-    if (const Json* index = Member(list[i], "interface")) {
+    if (const Json* index = json::Find(list[i], "interface")) {
       if (!index->is_number_unsigned() ||
           index->get<uint64_t>() >= r.interfaces.size()) {
         return Bad(field + ".interface",
@@ -148,9 +144,9 @@ absl::Status Parser::Routes(const Json& j, const std::string& field,
   for (size_t i = 0; i < list.size(); ++i) {
     std::string entry = absl::StrCat(field, "[", i, "]");
     Route route;
-    RETURN_IF_ERROR(String(list[i], "dst", entry + ".dst", route.dst));
+    RETURN_IF_ERROR(String(list[i], "dst", entry, route.dst));
     RETURN_IF_ERROR(Cidr(route.dst, entry + ".dst"));
-    RETURN_IF_ERROR(String(list[i], "gw", entry + ".gw", route.gw));
+    RETURN_IF_ERROR(String(list[i], "gw", entry, route.gw));
     if (!route.gw.empty()) RETURN_IF_ERROR(Ip(route.gw, entry + ".gw"));
     r.routes.push_back(std::move(route));
   }
@@ -158,14 +154,12 @@ absl::Status Parser::Routes(const Json& j, const std::string& field,
 }
 
 absl::Status Parser::Dns(const Json& j, Result& r) const {
-  const Json* dns = Member(j, "dns");
+  ASSIGN_OR_RETURN(const Json* dns, json::GetObject(j, "dns", What("")));
   if (dns == nullptr) return absl::OkStatus();
-  if (!dns->is_object()) return Bad("dns", "must be an object");
-  RETURN_IF_ERROR(
-      Strings(*dns, "nameservers", "dns.nameservers", r.dns.nameservers));
-  RETURN_IF_ERROR(String(*dns, "domain", "dns.domain", r.dns.domain));
-  RETURN_IF_ERROR(Strings(*dns, "search", "dns.search", r.dns.search));
-  return Strings(*dns, "options", "dns.options", r.dns.options);
+  RETURN_IF_ERROR(Strings(*dns, "nameservers", "dns", r.dns.nameservers));
+  RETURN_IF_ERROR(String(*dns, "domain", "dns", r.dns.domain));
+  RETURN_IF_ERROR(Strings(*dns, "search", "dns", r.dns.search));
+  return Strings(*dns, "options", "dns", r.dns.options);
 }
 
 // 0.1.0/0.2.0: {"ip4": {"ip", "gateway", "routes"}, "ip6": {...}, "dns"},
@@ -173,15 +167,14 @@ absl::Status Parser::Dns(const Json& j, Result& r) const {
 // without an interface index, the routes of both families.
 absl::Status Parser::Legacy(const Json& j, Result& r) const {
   for (const char* family : {"ip4", "ip6"}) {
-    const Json* ip = Member(j, family);
+    ASSIGN_OR_RETURN(const Json* ip, json::GetObject(j, family, What("")));
     if (ip == nullptr) continue;
-    if (!ip->is_object()) return Bad(family, "must be an object");
     IpConfig config;
+    RETURN_IF_ERROR(String(*ip, "ip", family, config.address));
     std::string field = absl::StrCat(family, ".ip");
-    RETURN_IF_ERROR(String(*ip, "ip", field, config.address));
     RETURN_IF_ERROR(Cidr(config.address, field));
+    RETURN_IF_ERROR(String(*ip, "gateway", family, config.gateway));
     field = absl::StrCat(family, ".gateway");
-    RETURN_IF_ERROR(String(*ip, "gateway", field, config.gateway));
     if (!config.gateway.empty()) RETURN_IF_ERROR(Ip(config.gateway, field));
     r.ips.push_back(std::move(config));
     RETURN_IF_ERROR(Routes(*ip, absl::StrCat(family, ".routes"), r));
@@ -230,7 +223,7 @@ absl::StatusOr<Result> ParseResultJson(absl::string_view source,
   Parser p(source);
   if (!json.is_object()) return p.Bad("result", "not a JSON object");
   Result r;
-  RETURN_IF_ERROR(p.String(json, "cniVersion", "cniVersion", r.cni_version));
+  RETURN_IF_ERROR(p.String(json, "cniVersion", "", r.cni_version));
   if (IsLegacy(r.cni_version)) {
     RETURN_IF_ERROR(p.Legacy(json, r));
   } else if (IsCurrent(r.cni_version)) {

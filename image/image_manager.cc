@@ -61,9 +61,8 @@ absl::StatusOr<std::unique_ptr<ImageManager>> ImageManager::Open(
 }
 
 absl::StatusOr<ImageRecord> ImageManager::Pull(
-    const std::string& reference, const Credentials& creds,
+    const Reference& ref, const Credentials& creds,
     std::function<bool()> cancelled) {
-  ASSIGN_OR_RETURN(Reference ref, ParseReference(reference));
   std::string key = PullKey(ref.String(), creds);
   std::promise<absl::StatusOr<ImageRecord>> promise;
   SharedPull pull;
@@ -81,7 +80,7 @@ absl::StatusOr<ImageRecord> ImageManager::Pull(
     }
     handle = pull.callers->Join(cancelled);
   }
-  if (leader) return LeadPull(ref.String(), creds, key, promise, pull.callers);
+  if (leader) return LeadPull(ref, creds, key, promise, pull.callers);
   VLOG(1) << "pull of " << ref.String() << " joins the one in progress";
   absl::Cleanup leave = [&] { pull.callers->Leave(handle); };
   while (pull.result.wait_for(std::chrono::milliseconds(200)) !=
@@ -96,10 +95,10 @@ absl::StatusOr<ImageRecord> ImageManager::Pull(
 }
 
 absl::StatusOr<ImageRecord> ImageManager::LeadPull(
-    const std::string& ref, const Credentials& creds, const std::string& key,
+    const Reference& ref, const Credentials& creds, const std::string& key,
     std::promise<absl::StatusOr<ImageRecord>>& promise,
     const std::shared_ptr<PullCallers>& callers) {
-  std::string what = absl::StrCat("pull ", ref);
+  std::string what = absl::StrCat("pull ", ref.String());
   // However this ends, the waiters get a result (a promise destroyed unset
   // hands them broken_promise) and the entry goes, so the next pull of the
   // same reference starts afresh instead of rethrowing forever.
@@ -124,9 +123,8 @@ absl::StatusOr<ImageRecord> ImageManager::LeadPull(
 }
 
 absl::StatusOr<ImageRecord> ImageManager::PullNow(
-    const std::string& reference, const Credentials& creds,
+    const Reference& ref, const Credentials& creds,
     const std::function<bool()>& cancelled) {
-  ASSIGN_OR_RETURN(Reference ref, ParseReference(reference));
   PullerDeps deps{&registry_,
                   &content_,
                   &snapshots_,
@@ -136,21 +134,24 @@ absl::StatusOr<ImageRecord> ImageManager::PullNow(
                   options_.max_concurrent_downloads,
                   &slots_,
                   options_.limits};
-  auto rec = PullImage(deps, ref, creds, cancelled);
-  if (IsNoSpace(rec.status())) {
+  auto pulled = PullImage(deps, ref, creds, cancelled);
+  if (IsNoSpace(pulled.status())) {
     // What the pull had stored (blobs, snapshots: no image names them)
     // goes now, not at the next removal or restart: on a full disk those
     // bytes are what the node needs back.
     auto gc = CollectGarbage(Gc());
     if (!gc.ok()) LOG(WARNING) << "collect after a full disk: " << gc.status();
-    return Annotate(rec.status(),
+    return Annotate(pulled.status(),
                     absl::StrCat("pull ", ref.String(), ": no space left on ",
                                  options_.root));
   }
-  if (!rec.ok()) {
-    return Annotate(rec.status(), absl::StrCat("pull ", ref.String()));
+  if (!pulled.ok()) {
+    return Annotate(pulled.status(), absl::StrCat("pull ", ref.String()));
   }
-  return rec;
+  absl::MutexLock lock(&configs_mu_);
+  configs_[pulled->record.id] =
+      std::make_shared<const ImageConfig>(std::move(pulled->config));
+  return std::move(pulled->record);
 }
 
 // A name first, then an id prefix (as containerd and docker resolve): so
@@ -213,6 +214,10 @@ absl::Status ImageManager::Remove(const std::string& ref_or_id) {
   } else {
     RETURN_IF_ERROR(images_.Delete(*id));
   }
+  if (absl::IsNotFound(images_.Get(*id).status())) {
+    absl::MutexLock lock(&configs_mu_);
+    configs_.erase(*id);
+  }
   RETURN_IF_ERROR(failpoint::Hit("image.remove.after_row"));
   return CollectGarbage(Gc()).status();
 }
@@ -259,6 +264,21 @@ std::vector<std::string> ImageManager::LowerDirs(
     out.push_back(snapshots_.Path(it->chain_id));
   }
   return out;
+}
+
+absl::StatusOr<std::shared_ptr<const ImageConfig>> ImageManager::Config(
+    const ImageRecord& image) {
+  {
+    absl::MutexLock lock(&configs_mu_);
+    auto it = configs_.find(image.id);
+    if (it != configs_.end()) return it->second;
+  }
+  ASSIGN_OR_RETURN(std::string blob, content_.Read(image.id));
+  auto parsed = ParseImageConfig(blob);
+  if (!parsed.ok()) return Annotate(parsed.status(), "image " + image.id);
+  auto config = std::make_shared<const ImageConfig>(*std::move(parsed));
+  absl::MutexLock lock(&configs_mu_);
+  return configs_.try_emplace(image.id, std::move(config)).first->second;
 }
 
 absl::StatusOr<std::string> ImageManager::ConfigJson(

@@ -20,10 +20,12 @@
 #include "image/download_slots.h"
 #include "image/fs_usage.h"
 #include "image/gc.h"
+#include "image/image_config.h"
 #include "image/image_store.h"
 #include "image/leases.h"
 #include "image/manifest.h"
 #include "image/pull_callers.h"
+#include "image/reference.h"
 #include "image/registry_client.h"
 #include "image/snapshot_store.h"
 #include "image/unpack.h"
@@ -51,13 +53,13 @@ class ImageManager {
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<ImageManager>> Open(
       ImageManagerOptions options, store::Database* db);
 
-  // Pulls `reference`; a second call for the same reference and
+  // Pulls `ref`; a second call for the same reference and
   // credentials while the first runs waits for it and shares its result.
   // `cancelled` (may be empty) says this caller went away: it then gets
   // Cancelled at once, and the pull itself stops (no partial blob left,
   // its download slots freed) once every caller sharing it went away.
   [[nodiscard]] absl::StatusOr<ImageRecord> Pull(
-      const std::string& reference, const Credentials& creds,
+      const Reference& ref, const Credentials& creds,
       std::function<bool()> cancelled = {});
 
   // The image named by a tag or digest reference, or else by its id or a
@@ -81,7 +83,13 @@ class ImageManager {
   bool IsPinned(const ImageRecord& image) const;
   // Overlay lower dirs of an image's rootfs, topmost layer first.
   std::vector<std::string> LowerDirs(const ImageRecord& image) const;
-  // The image config JSON (for ImageStatus verbose and container create).
+  // The image's config, parsed at pull and kept by image id (an image id
+  // is the config's digest, so it never goes stale). An image pulled before
+  // this crispd started has its stored blob parsed on first use instead,
+  // so a store written by an older version needs no migration.
+  [[nodiscard]] absl::StatusOr<std::shared_ptr<const ImageConfig>> Config(
+      const ImageRecord& image);
+  // The config blob as pulled, for ImageStatus verbose.
   [[nodiscard]] absl::StatusOr<std::string> ConfigJson(
       const ImageRecord& image) const;
   // Hold an image's snapshots while a container uses them.
@@ -95,11 +103,11 @@ class ImageManager {
   // Runs the pull for `key` that others may have joined, and hands them
   // its result.
   [[nodiscard]] absl::StatusOr<ImageRecord> LeadPull(
-      const std::string& ref, const Credentials& creds, const std::string& key,
+      const Reference& ref, const Credentials& creds, const std::string& key,
       std::promise<absl::StatusOr<ImageRecord>>& promise,
       const std::shared_ptr<PullCallers>& callers);
   [[nodiscard]] absl::StatusOr<ImageRecord> PullNow(
-      const std::string& reference, const Credentials& creds,
+      const Reference& ref, const Credentials& creds,
       const std::function<bool()>& cancelled);
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> FindId(
       const std::string& ref_or_id, bool* by_tag, std::string* tag);
@@ -121,6 +129,10 @@ class ImageManager {
     Shared result;
     std::shared_ptr<PullCallers> callers;
   };
+  absl::Mutex configs_mu_;
+  std::map<std::string, std::shared_ptr<const ImageConfig>> configs_
+      ABSL_GUARDED_BY(configs_mu_);
+
   absl::Mutex pulls_mu_;
   std::map<std::string, SharedPull> pulls_ ABSL_GUARDED_BY(pulls_mu_);
 };

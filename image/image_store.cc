@@ -2,11 +2,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/json.h"
 #include "common/status.h"
-#include "image/json_fields.h"
 
 namespace crisp::image {
 namespace {
+
+using json::Json;
 
 using store::AsInt;
 using store::AsString;
@@ -34,11 +36,11 @@ std::string LayersToJson(const std::vector<ImageLayer>& layers) {
 absl::StatusOr<ImageLayer> LayerFromJson(const Json& l,
                                          const std::string& what) {
   ImageLayer layer;
-  ASSIGN_OR_RETURN(layer.digest, StringField(l, "digest", what));
-  ASSIGN_OR_RETURN(layer.size, IntField(l, "size", 0, what));
-  ASSIGN_OR_RETURN(layer.media_type, StringField(l, "media_type", what));
-  ASSIGN_OR_RETURN(layer.diff_id, StringField(l, "diff_id", what));
-  ASSIGN_OR_RETURN(layer.chain_id, StringField(l, "chain_id", what));
+  ASSIGN_OR_RETURN(layer.digest, json::StringOr(l, "digest", "", what));
+  ASSIGN_OR_RETURN(layer.size, json::Int64Or(l, "size", 0, what));
+  ASSIGN_OR_RETURN(layer.media_type, json::StringOr(l, "media_type", "", what));
+  ASSIGN_OR_RETURN(layer.diff_id, json::StringOr(l, "diff_id", "", what));
+  ASSIGN_OR_RETURN(layer.chain_id, json::StringOr(l, "chain_id", "", what));
   return layer;
 }
 

@@ -5,18 +5,20 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/json.h"
 #include "common/status.h"
-#include "image/json_fields.h"
 #include "image/reference.h"
 
 namespace crisp::image {
 namespace {
 
+using json::Json;
+
 absl::StatusOr<Platform> ParsePlatform(const Json& j, const std::string& what) {
   Platform p;
-  ASSIGN_OR_RETURN(p.os, StringField(j, "os", what));
-  ASSIGN_OR_RETURN(p.architecture, StringField(j, "architecture", what));
-  ASSIGN_OR_RETURN(p.variant, StringField(j, "variant", what));
+  ASSIGN_OR_RETURN(p.os, json::StringOr(j, "os", "", what));
+  ASSIGN_OR_RETURN(p.architecture, json::StringOr(j, "architecture", "", what));
+  ASSIGN_OR_RETURN(p.variant, json::StringOr(j, "variant", "", what));
   return p;
 }
 
@@ -25,15 +27,15 @@ absl::StatusOr<Descriptor> ParseDescriptor(const Json& j, const char* what) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": not an object"));
   }
   Descriptor d;
-  ASSIGN_OR_RETURN(d.media_type, StringField(j, "mediaType", what));
-  ASSIGN_OR_RETURN(d.digest, StringField(j, "digest", what));
+  ASSIGN_OR_RETURN(d.media_type, json::StringOr(j, "mediaType", "", what));
+  ASSIGN_OR_RETURN(d.digest, json::StringOr(j, "digest", "", what));
   RETURN_IF_ERROR(Annotate(ValidateDigest(d.digest), what));
-  ASSIGN_OR_RETURN(d.size, IntField(j, "size", -1, what));
+  ASSIGN_OR_RETURN(d.size, json::Int64Or(j, "size", -1, what));
   if (d.size < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, " ", d.digest, ": missing or negative size"));
   }
-  ASSIGN_OR_RETURN(const Json* platform, ObjectField(j, "platform", what));
+  ASSIGN_OR_RETURN(const Json* platform, json::GetObject(j, "platform", what));
   if (platform != nullptr) {
     ASSIGN_OR_RETURN(d.platform,
                      ParsePlatform(*platform, absl::StrCat(what, " platform")));
@@ -68,13 +70,14 @@ int MatchScore(const Platform& offer, const Platform& want) {
 // The media type of a manifest served with a generic Content-Type: its
 // mediaType field, else guessed from its shape as containerd does.
 absl::StatusOr<std::string> TypeFromBody(absl::string_view body) {
-  ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, "manifest"));
-  ASSIGN_OR_RETURN(std::string type, StringField(j, "mediaType", "manifest"));
+  ASSIGN_OR_RETURN(Json j, json::ParseObject(body, "manifest"));
+  ASSIGN_OR_RETURN(std::string type,
+                   json::StringOr(j, "mediaType", "", "manifest"));
   if (!type.empty()) return type;
   if (j.contains("manifests")) return std::string(kOciIndex);
   if (j.contains("layers")) return std::string(kOciManifest);
   ASSIGN_OR_RETURN(int64_t version,
-                   IntField(j, "schemaVersion", 0, "manifest"));
+                   json::Int64Or(j, "schemaVersion", 0, "manifest"));
   return std::string(version == 1 ? kDockerSchema1 : "");
 }
 
@@ -110,14 +113,14 @@ absl::StatusOr<ManifestKind> ClassifyManifest(absl::string_view content_type,
 }
 
 absl::StatusOr<Manifest> ParseManifest(absl::string_view body) {
-  ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, "manifest"));
+  ASSIGN_OR_RETURN(Json j, json::ParseObject(body, "manifest"));
   Manifest m;
   auto config = j.find("config");
   if (config == j.end()) {
     return absl::InvalidArgumentError("manifest: no config descriptor");
   }
   ASSIGN_OR_RETURN(m.config, ParseDescriptor(*config, "manifest config"));
-  ASSIGN_OR_RETURN(const Json* layers, ArrayField(j, "layers", "manifest"));
+  ASSIGN_OR_RETURN(const Json* layers, json::GetArray(j, "layers", "manifest"));
   if (layers == nullptr) {
     return absl::InvalidArgumentError("manifest: no layers array");
   }
@@ -134,8 +137,8 @@ absl::StatusOr<Manifest> ParseManifest(absl::string_view body) {
 }
 
 absl::StatusOr<std::vector<Descriptor>> ParseIndex(absl::string_view body) {
-  ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, "index"));
-  ASSIGN_OR_RETURN(const Json* list, ArrayField(j, "manifests", "index"));
+  ASSIGN_OR_RETURN(Json j, json::ParseObject(body, "index"));
+  ASSIGN_OR_RETURN(const Json* list, json::GetArray(j, "manifests", "index"));
   if (list == nullptr) {
     return absl::InvalidArgumentError("index: no manifests array");
   }
@@ -177,30 +180,6 @@ absl::StatusOr<Descriptor> ChoosePlatform(
         offered.empty() ? "nothing" : absl::StrJoin(offered, ", "), ")"));
   }
   return *best;
-}
-
-absl::StatusOr<ImageConfig> ParseImageConfig(absl::string_view body) {
-  constexpr char kWhat[] = "image config";
-  ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, kWhat));
-  ImageConfig c;
-  ASSIGN_OR_RETURN(const Json* cfg, ObjectField(j, "config", kWhat));
-  if (cfg != nullptr) {
-    ASSIGN_OR_RETURN(c.user, StringField(*cfg, "User", kWhat));
-  }
-  ASSIGN_OR_RETURN(const Json* rootfs, ObjectField(j, "rootfs", kWhat));
-  const Json* ids = nullptr;
-  if (rootfs != nullptr) {
-    ASSIGN_OR_RETURN(ids, ArrayField(*rootfs, "diff_ids", kWhat));
-  }
-  if (ids == nullptr) {
-    return absl::InvalidArgumentError("image config: no rootfs.diff_ids");
-  }
-  for (const Json& id : *ids) {
-    ASSIGN_OR_RETURN(std::string s, StringValue(id, "image config diff_id"));
-    RETURN_IF_ERROR(Annotate(ValidateDigest(s), "image config diff_id"));
-    c.diff_ids.push_back(std::move(s));
-  }
-  return c;
 }
 
 }  // namespace crisp::image

@@ -66,13 +66,4 @@ Platform HostPlatform();
 [[nodiscard]] absl::StatusOr<Descriptor> ChoosePlatform(
     const std::vector<Descriptor>& entries, const Platform& want);
 
-// The parts of the image config Crisp uses.
-struct ImageConfig {
-  std::string user;
-  std::vector<std::string> diff_ids;  // uncompressed layer digests
-};
-
-[[nodiscard]] absl::StatusOr<ImageConfig> ParseImageConfig(
-    absl::string_view body);
-
 }  // namespace crisp::image

@@ -109,7 +109,8 @@ absl::Status StoreManifests(ContentStore* content, const Resolved& r) {
   return content->Put(r.index_digest, r.index_body);
 }
 
-ImageRecord MakeRecord(const Reference& ref, const Resolved& r, Plan plan) {
+ImageRecord MakeRecord(const Reference& ref, const Resolved& r,
+                       const Plan& plan) {
   ImageRecord rec;
   rec.id = plan.manifest.config.digest;
   rec.manifest_digest = r.manifest.digest;
@@ -117,7 +118,7 @@ ImageRecord MakeRecord(const Reference& ref, const Resolved& r, Plan plan) {
   rec.size = plan.manifest.config.size;
   for (const auto& l : plan.layers) rec.size += l.size;
   rec.user = plan.config.user;
-  rec.layers = std::move(plan.layers);
+  rec.layers = plan.layers;
   if (ref.digest.empty()) rec.repo_tags.push_back(ref.TagRef());
   rec.repo_digests.push_back(ref.DigestRef(
       r.index_digest.empty() ? r.manifest.digest : r.index_digest));
@@ -147,7 +148,7 @@ class PhaseTimer {
 
 }  // namespace
 
-absl::StatusOr<ImageRecord> PullImage(const PullerDeps& deps,
+absl::StatusOr<PulledImage> PullImage(const PullerDeps& deps,
                                       const Reference& ref,
                                       const Credentials& credentials,
                                       const std::function<bool()>& cancelled) {
@@ -169,11 +170,13 @@ absl::StatusOr<ImageRecord> PullImage(const PullerDeps& deps,
   RETURN_IF_ERROR(failpoint::Hit("image.pull.after_manifests"));
   RETURN_IF_ERROR(SyncSnapshots(deps.snapshots->dir()));
   timer.Mark("sync");
-  ImageRecord rec = MakeRecord(ref, r, std::move(plan));
+  ImageRecord rec = MakeRecord(ref, r, plan);
   RETURN_IF_ERROR(failpoint::Hit("image.pull.before_row"));
   RETURN_IF_ERROR(deps.images->Put(rec));
   timer.Mark("commit");
-  return deps.images->Get(rec.id);
+  ASSIGN_OR_RETURN(rec, deps.images->Get(rec.id));
+  return PulledImage{.record = std::move(rec),
+                     .config = std::move(plan.config)};
 }
 
 }  // namespace crisp::image

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "image/content_store.h"
 #include "image/download_slots.h"
+#include "image/image_config.h"
 #include "image/image_store.h"
 #include "image/leases.h"
 #include "image/manifest.h"
@@ -33,9 +34,15 @@ struct PullerDeps {
   UnpackLimits limits;
 };
 
+// The committed image and its config, parsed on the way.
+struct PulledImage {
+  ImageRecord record;
+  ImageConfig config;
+};
+
 // `cancelled` (may be empty) ends the pull with Cancelled when it turns
 // true: transfers stop within about a second and leave no partial blob.
-[[nodiscard]] absl::StatusOr<ImageRecord> PullImage(
+[[nodiscard]] absl::StatusOr<PulledImage> PullImage(
     const PullerDeps& deps, const Reference& ref,
     const Credentials& credentials,
     const std::function<bool()>& cancelled = {});

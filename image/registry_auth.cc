@@ -7,13 +7,15 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/json.h"
 #include "common/status.h"
 #include "glog/logging.h"
 #include "image/digester.h"
-#include "image/json_fields.h"
 
 namespace crisp::image {
 namespace {
+
+using json::Json;
 
 constexpr int64_t kDefaultTokenSeconds = 60;  // the distribution spec's
 // A token is kept at most a day, whatever the server says: a huge
@@ -121,16 +123,16 @@ absl::StatusOr<HttpRequest> TokenRequest(const Challenge& ch,
 absl::StatusOr<std::string> ParseTokenAnswer(absl::string_view body,
                                              const std::string& what,
                                              int64_t* expires_in) {
-  ASSIGN_OR_RETURN(Json j, ParseJsonObject(body, what));
-  ASSIGN_OR_RETURN(std::string token, StringField(j, "token", what));
+  ASSIGN_OR_RETURN(Json j, json::ParseObject(body, what));
+  ASSIGN_OR_RETURN(std::string token, json::StringOr(j, "token", "", what));
   if (token.empty()) {
-    ASSIGN_OR_RETURN(token, StringField(j, "access_token", what));
+    ASSIGN_OR_RETURN(token, json::StringOr(j, "access_token", "", what));
   }
   if (token.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": sent no token"));
   }
   ASSIGN_OR_RETURN(*expires_in,
-                   IntField(j, "expires_in", kDefaultTokenSeconds, what));
+                   json::Int64Or(j, "expires_in", kDefaultTokenSeconds, what));
   return token;
 }
 

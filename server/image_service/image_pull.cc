@@ -23,7 +23,9 @@ grpc::Status ImageService::PullImage(grpc::ServerContext* ctx,
   return LoggedRpc("PullImage", ref, [&] {
     auto creds = ToCredentials(req->auth());
     if (!creds.ok()) return ToGrpcStatus(creds.status());
-    auto rec = deps_.images->Pull(ref, *creds, [ctx] { return Gone(ctx); });
+    auto parsed = image::ParseReference(ref);
+    if (!parsed.ok()) return ToGrpcStatus(parsed.status());
+    auto rec = deps_.images->Pull(*parsed, *creds, [ctx] { return Gone(ctx); });
     if (!rec.ok()) return ToGrpcStatus(rec.status());
     resp->set_image_ref(rec->id);
     return grpc::Status::OK;

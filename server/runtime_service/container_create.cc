@@ -49,16 +49,17 @@ absl::StatusOr<std::string> RuntimeService::CreateContainerFor(
   ASSIGN_OR_RETURN(image::ImageRecord image,
                    FindImage(*deps_.images, config.image().image()));
   auto lease = deps_.images->leases().Acquire(ChainIds(image));
-  ASSIGN_OR_RETURN(std::string image_config, deps_.images->ConfigJson(image));
+  ASSIGN_OR_RETURN(std::shared_ptr<const image::ImageConfig> image_config,
+                   deps_.images->Config(image));
   containers::CreateRequest create;
   create.container = ToContainerRecord(config, pod.id, pod.spec.log_directory);
   create.container.image_id = image.id;
   create.container.snapshot_keys = ChainIds(image);
   ASSIGN_OR_RETURN(create.container.stop_signal,
-                   spec::StopSignal(image_config));
+                   spec::StopSignal(*image_config));
   create.lower_dirs = deps_.images->LowerDirs(image);
   create.build_spec = [&](const std::string& id, const std::string& rootfs) {
-    return spec::BuildContainerSpec({id, &config, &pod, image_config,
+    return spec::BuildContainerSpec({id, &config, &pod, image_config.get(),
                                      config.image().image(), rootfs,
                                      pod.namespaces.pid, deps_.apparmor});
   };

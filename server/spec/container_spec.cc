@@ -9,7 +9,6 @@
 #include "runtime/spec/validate.h"
 #include "server/spec/capabilities.h"
 #include "server/spec/devices.h"
-#include "server/spec/image_config.h"
 #include "server/spec/mounts.h"
 #include "server/spec/namespaces.h"
 #include "server/spec/process.h"
@@ -17,6 +16,7 @@
 #include "server/spec/resources.h"
 #include "server/spec/seccomp.h"
 #include "server/spec/security.h"
+#include "server/spec/signal.h"
 #include "server/spec/user.h"
 
 namespace crisp::server::spec {
@@ -25,9 +25,10 @@ namespace {
 namespace oci = ::crisp::runtime::spec;
 
 absl::Status CheckInput(const ContainerSpecInput& in) {
-  if (in.config == nullptr || in.pod == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "container ", in.container_id, ": config and pod are required"));
+  if (in.config == nullptr || in.pod == nullptr || in.image_config == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("container ", in.container_id,
+                     ": config, pod and image config are required"));
   }
   if (in.container_id.empty()) {
     return absl::InvalidArgumentError("container id is empty");
@@ -52,7 +53,7 @@ absl::StatusOr<std::optional<int>> OomScoreAdj(
 }
 
 absl::StatusOr<oci::Process> BuildProcess(const ContainerSpecInput& in,
-                                          const ImageConfig& image) {
+                                          const image::ImageConfig& image) {
   const auto& sc = in.config->linux().security_context();
   oci::Process p;
   ASSIGN_OR_RETURN(p.args, ProcessArgs(*in.config, image));
@@ -106,11 +107,10 @@ std::map<std::string, std::string> Annotations(const ContainerSpecInput& in) {
 
 absl::StatusOr<oci::Spec> BuildContainerSpec(const ContainerSpecInput& in) {
   RETURN_IF_ERROR(CheckInput(in));
-  ASSIGN_OR_RETURN(ImageConfig image, ParseImageConfig(in.image_config_json));
   oci::Spec spec;
   spec.root = oci::Root{
       in.rootfs, in.config->linux().security_context().readonly_rootfs()};
-  ASSIGN_OR_RETURN(spec.process, BuildProcess(in, image));
+  ASSIGN_OR_RETURN(spec.process, BuildProcess(in, *in.image_config));
   ASSIGN_OR_RETURN(spec.linux,
                    BuildLinux(in, spec.process->capabilities->bounding));
   ASSIGN_OR_RETURN(MountPlan mounts, BuildMounts(in));
@@ -138,8 +138,7 @@ absl::StatusOr<std::string> ContainerCgroupsPath(
   return absl::StrCat(parent, "/crisp-", container_id);
 }
 
-absl::StatusOr<int> StopSignal(const std::string& image_config_json) {
-  ASSIGN_OR_RETURN(ImageConfig image, ParseImageConfig(image_config_json));
+absl::StatusOr<int> StopSignal(const image::ImageConfig& image) {
   if (image.stop_signal.empty()) return SIGTERM;
   auto n = SignalNumber(image.stop_signal);
   if (!n.ok()) return Annotate(n.status(), "image config: StopSignal");

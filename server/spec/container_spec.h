@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "cri-api/api.pb.h"
+#include "image/image_config.h"
 #include "runtime/spec/spec.h"
 #include "sandbox/pod.h"
 #include "server/spec/apparmor.h"
@@ -20,9 +21,8 @@ struct ContainerSpecInput {
   std::string container_id;
   const ::runtime::v1::ContainerConfig* config = nullptr;  // required
   const sandbox::Pod* pod = nullptr;                       // required
-  // The OCI image config blob: {"config":{"Env":[...],"Entrypoint":[...],
-  // "Cmd":[...],"WorkingDir":"","User":"","StopSignal":""},...}
-  std::string image_config_json;
+  // The image's config: Env, Entrypoint, Cmd, WorkingDir, User.
+  const image::ImageConfig* image_config = nullptr;  // required
   std::string image_ref;  // the image name as asked, for annotations
   std::string rootfs;     // the mounted container rootfs (absolute path)
   // When the pod shares one PID namespace: the ns file to join ("" else).
@@ -44,7 +44,6 @@ struct ContainerSpecInput {
 
 // The image's StopSignal as a number (SIGTERM when unset); InvalidArgument
 // for an unknown name.
-[[nodiscard]] absl::StatusOr<int> StopSignal(
-    const std::string& image_config_json);
+[[nodiscard]] absl::StatusOr<int> StopSignal(const image::ImageConfig& image);
 
 }  // namespace crisp::server::spec

@@ -42,7 +42,7 @@ class EnvList {
 }  // namespace
 
 absl::StatusOr<std::vector<std::string>> ProcessArgs(
-    const v1::ContainerConfig& config, const ImageConfig& image) {
+    const v1::ContainerConfig& config, const image::ImageConfig& image) {
   std::vector<std::string> command(config.command().begin(),
                                    config.command().end());
   std::vector<std::string> args(config.args().begin(), config.args().end());
@@ -63,7 +63,7 @@ absl::StatusOr<std::vector<std::string>> ProcessArgs(
 }
 
 std::vector<std::string> ProcessEnv(const v1::ContainerConfig& config,
-                                    const ImageConfig& image,
+                                    const image::ImageConfig& image,
                                     const std::string& hostname) {
   EnvList env;
   env.Set(kDefaultPath);
@@ -76,7 +76,7 @@ std::vector<std::string> ProcessEnv(const v1::ContainerConfig& config,
 }
 
 absl::StatusOr<std::string> ProcessCwd(const v1::ContainerConfig& config,
-                                       const ImageConfig& image) {
+                                       const image::ImageConfig& image) {
   const std::string& dir = config.working_dir();
   if (!dir.empty()) {
     if (dir[0] != '/') {

@@ -1,10 +1,11 @@
-// Registry bodies (image/manifest.*): the input goes to the classifier and
-// to every parser (manifest, index, image config); none may crash, and a
-// parsed index goes through the platform choice.
+// Registry bodies (image/manifest.*, image/image_config.*): the input goes
+// to the classifier and to every parser (manifest, index, image config);
+// none may crash, and a parsed index goes through the platform choice.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "image/image_config.h"
 #include "image/manifest.h"
 
 using namespace crisp::image;

@@ -135,7 +135,7 @@ TEST(ResultTest, MalformedResultsNameSourceAndField) {
            {R"({"cniVersion": "1.0.0", "routes": [{"gw": "1.1.1.1"}]})",
             "routes[0].dst"},
            {R"({"cniVersion": "1.0.0", "dns": {"nameservers": "1.1.1.1"}})",
-            "dns.nameservers"},
+            "dns: nameservers: expected an array of strings"},
            {R"({"cniVersion": "0.2.0", "ip4": {"ip": "bad"}})", "ip4.ip"},
        }) {
     auto r = ParseResult("CNI plugin /bin/x ADD", c.text);

@@ -4,6 +4,7 @@
 #include "image/image_manager.h"
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <stdexcept>
@@ -23,6 +24,12 @@ namespace {
 using testing::FakeHttpServer;
 using testing::FakeRequest;
 using testing::FakeResponse;
+
+Reference Ref(const std::string& text) {
+  auto ref = ParseReference(text);
+  EXPECT_TRUE(ref.ok()) << ref.status();
+  return ref.value_or(Reference{});
+}
 
 class ImageManagerTest : public ::testing::Test {
  protected:
@@ -103,6 +110,12 @@ class FakeRegistry {
     layer_ = testing::Gzip(tar);
     config_ =
         nlohmann::json{
+            {"config",
+             {{"User", "www"},
+              {"Env", {"PATH=/bin", "A=1"}},
+              {"Cmd", {"/hello"}},
+              {"StopSignal", "SIGQUIT"},
+              {"Labels", {{"team", "crisp"}}}}},
             {"rootfs", {{"type", "layers"}, {"diff_ids", {Sha256Digest(tar)}}}}}
             .dump();
     manifest_ =
@@ -155,14 +168,14 @@ TEST_F(ImageManagerTest, APullAfterAFailedOneWorks) {
   std::string ref = server.host() + "/lib/img:latest";
   absl::StatusOr<ImageRecord> first = absl::UnknownError("not run");
   try {
-    first = manager_->Pull(ref, {});
+    first = manager_->Pull(Ref(ref), {});
   } catch (const std::exception& e) {
     ADD_FAILURE() << "Pull threw " << e.what();
   }
   EXPECT_EQ(first.status().code(), absl::StatusCode::kInvalidArgument)
       << first.status();
   registry.good = true;
-  auto second = manager_->Pull(ref, {});
+  auto second = manager_->Pull(Ref(ref), {});
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->id, registry.config_digest());
 }
@@ -179,7 +192,7 @@ TEST_F(ImageManagerTest, ALayerBeyondTheByteCapFailsThePullAndLeavesNothing) {
   registry.good = true;
   FakeHttpServer server(
       [&](const FakeRequest& r) { return registry.Answer(r); });
-  auto rec = manager_->Pull(server.host() + "/lib/img:latest", {});
+  auto rec = manager_->Pull(Ref(server.host() + "/lib/img:latest"), {});
   EXPECT_EQ(rec.status().code(), absl::StatusCode::kResourceExhausted)
       << rec.status();
   EXPECT_THAT(rec.status().message(),
@@ -211,7 +224,7 @@ TEST_F(ImageManagerTest, ACancelledPullStopsFreesItsSlotAndLeavesNoBlob) {
     }
     gone = true;
   });
-  auto rec = manager_->Pull(slow_server.host() + "/lib/img:latest", {},
+  auto rec = manager_->Pull(Ref(slow_server.host() + "/lib/img:latest"), {},
                             [&] { return gone.load(); });
   cancel.join();
   EXPECT_EQ(rec.status().code(), absl::StatusCode::kCancelled) << rec.status();
@@ -220,7 +233,7 @@ TEST_F(ImageManagerTest, ACancelledPullStopsFreesItsSlotAndLeavesNoBlob) {
   fast.good = true;
   FakeHttpServer fast_server(
       [&](const FakeRequest& r) { return fast.Answer(r); });
-  auto next = manager_->Pull(fast_server.host() + "/lib/img:latest", {});
+  auto next = manager_->Pull(Ref(fast_server.host() + "/lib/img:latest"), {});
   EXPECT_TRUE(next.ok()) << next.status();
 }
 
@@ -236,7 +249,7 @@ TEST_F(ImageManagerTest, ASharedPullGoesOnForTheCallerThatStays) {
   std::atomic<bool> first_gone{false};
   absl::StatusOr<ImageRecord> first = absl::UnknownError("not run");
   std::thread leader([&] {
-    first = manager_->Pull(ref, {}, [&] { return first_gone.load(); });
+    first = manager_->Pull(Ref(ref), {}, [&] { return first_gone.load(); });
   });
   while (registry.layer_requests.load() == 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -245,7 +258,7 @@ TEST_F(ImageManagerTest, ASharedPullGoesOnForTheCallerThatStays) {
   std::atomic<bool> second_joined{false};
   absl::StatusOr<ImageRecord> second = absl::UnknownError("not run");
   std::thread waiter([&] {
-    second = manager_->Pull(ref, {}, [&] {
+    second = manager_->Pull(Ref(ref), {}, [&] {
       second_joined = true;
       return false;
     });
@@ -259,6 +272,66 @@ TEST_F(ImageManagerTest, ASharedPullGoesOnForTheCallerThatStays) {
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->id, registry.config_digest());
   EXPECT_EQ(registry.layer_requests.load(), 1);
+}
+
+// The config FakeRegistry serves.
+void ExpectFakeConfig(
+    const absl::StatusOr<std::shared_ptr<const ImageConfig>>& c) {
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ((*c)->user, "www");
+  EXPECT_EQ((*c)->env, (std::vector<std::string>{"PATH=/bin", "A=1"}));
+  EXPECT_EQ((*c)->cmd, std::vector<std::string>{"/hello"});
+  EXPECT_EQ((*c)->stop_signal, "SIGQUIT");
+  EXPECT_EQ((*c)->labels.at("team"), "crisp");
+  EXPECT_EQ((*c)->diff_ids.size(), 1u);
+}
+
+// The config is parsed at pull and kept: the blob is not read again (here
+// it is gone, and the config is still there).
+TEST_F(ImageManagerTest, ThePullKeepsTheConfigTyped) {
+  FakeRegistry registry;
+  registry.good = true;
+  FakeHttpServer server(
+      [&](const FakeRequest& r) { return registry.Answer(r); });
+  auto rec = manager_->Pull(Ref(server.host() + "/lib/img:latest"), {});
+  ASSERT_TRUE(rec.ok()) << rec.status();
+  std::string blob = tmp_.path() + "/content/blobs/sha256/" +
+                     registry.config_digest().substr(7);
+  ASSERT_EQ(::unlink(blob.c_str()), 0) << blob;
+  ExpectFakeConfig(manager_->Config(*rec));
+}
+
+// An image already in the store when crispd starts (pulled by an older
+// version, which kept no typed config) has its blob parsed on first use.
+TEST_F(ImageManagerTest, AStoredImageHasItsConfigParsedFromItsBlob) {
+  FakeRegistry registry;
+  registry.good = true;
+  FakeHttpServer server(
+      [&](const FakeRequest& r) { return registry.Answer(r); });
+  ASSERT_TRUE(manager_->Pull(Ref(server.host() + "/lib/img:latest"), {}).ok());
+  Reopen(Options());
+  auto rec = manager_->Find(server.host() + "/lib/img:latest");
+  ASSERT_TRUE(rec.ok() && rec->has_value()) << rec.status();
+  ExpectFakeConfig(manager_->Config(**rec));
+}
+
+// A damaged blob is an error naming the image, not a crash or an empty
+// config.
+TEST_F(ImageManagerTest, ADamagedStoredConfigIsAnErrorNamingTheImage) {
+  FakeRegistry registry;
+  registry.good = true;
+  FakeHttpServer server(
+      [&](const FakeRequest& r) { return registry.Answer(r); });
+  auto rec = manager_->Pull(Ref(server.host() + "/lib/img:latest"), {});
+  ASSERT_TRUE(rec.ok()) << rec.status();
+  Reopen(Options());
+  std::string blob = tmp_.path() + "/content/blobs/sha256/" +
+                     registry.config_digest().substr(7);
+  ASSERT_EQ(::truncate(blob.c_str(), 3), 0) << blob;
+  auto c = manager_->Config(*rec);
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument)
+      << c.status();
+  EXPECT_THAT(c.status().message(), ::testing::HasSubstr(rec->id));
 }
 
 }  // namespace

@@ -85,17 +85,6 @@ TEST(ManifestTest, ArmPrefersTheClosestVariantNotAbove) {
   EXPECT_FALSE(ChoosePlatform(*index, {"linux", "arm", "v5"}).ok());
 }
 
-TEST(ManifestTest, ParsesTheConfig) {
-  auto c = ParseImageConfig(
-      R"({"config":{"User":"1000:1000"},"rootfs":{"diff_ids":[")" + kA +
-      R"("]}})");
-  ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->user, "1000:1000");
-  EXPECT_EQ(c->diff_ids.size(), 1u);
-  EXPECT_FALSE(ParseImageConfig(R"({"rootfs":{"diff_ids":["x"]}})").ok());
-  EXPECT_FALSE(ParseImageConfig(R"({"config":{}})").ok());
-}
-
 // Security audit H1: a field of the wrong type is an error naming the
 // object and the field, never a nlohmann type_error escaping.
 TEST(ManifestTest, WronglyTypedFieldsAreErrorsNotExceptions) {
@@ -113,13 +102,6 @@ TEST(ManifestTest, WronglyTypedFieldsAreErrorsNotExceptions) {
                       R"(","size":1,"platform":{"os":1}}]})");
   EXPECT_THAT(i.status().message(),
               HasSubstr("index entry platform: os: expected a string"));
-  auto c =
-      ParseImageConfig(R"({"config":{"User":0},"rootfs":{"diff_ids":[]}})");
-  EXPECT_THAT(c.status().message(),
-              HasSubstr("image config: User: expected a string"));
-  c = ParseImageConfig(R"({"rootfs":{"diff_ids":[null]}})");
-  EXPECT_THAT(c.status().message(),
-              HasSubstr("image config diff_id: expected a string, got null"));
 }
 
 }  // namespace

@@ -175,8 +175,11 @@ TEST_F(ContainerSpecTest, Annotations) {
 
 TEST_F(ContainerSpecTest, ImageUserAndEnvReachTheProcess) {
   config_.clear_command();
-  image_json_ = R"({"config":{"User":"www","Env":["A=1"],
-      "Entrypoint":["/ep"],"Cmd":["x"],"WorkingDir":"/srv"}})";
+  image_.user = "www";
+  image_.env = {"A=1"};
+  image_.entrypoint = {"/ep"};
+  image_.cmd = {"x"};
+  image_.working_dir = "/srv";
   auto s = Build();
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->process->args, (Strings{"/ep", "x"}));
@@ -206,9 +209,13 @@ TEST_F(ContainerSpecTest, BadInputIsInvalidArgument) {
     EXPECT_NE(s.status().message().find(fragment), std::string::npos)
         << s.status();
   };
-  image_json_ = "{oops";
-  expect_invalid("image config");
-  image_json_ = "{}";
+  ContainerSpecInput no_image = Input();
+  no_image.image_config = nullptr;
+  auto s = BuildContainerSpec(no_image);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find("image config"), std::string::npos)
+      << s.status();
+  image_ = {};
   config_.clear_command();
   expect_invalid("no command");
   config_.add_command("/bin/true");

@@ -12,6 +12,7 @@
 #include "common/files.h"
 #include "cri-api/api.pb.h"
 #include "gtest/gtest.h"
+#include "image/image_config.h"
 #include "sandbox/pod.h"
 #include "server/spec/container_spec.h"
 
@@ -48,6 +49,12 @@ class SpecFixture : public ::testing::Test {
     config_.mutable_metadata()->set_name("app");
     config_.add_command("/bin/sh");
   }
+  static image::ImageConfig ImageWithCmd(const std::string& cmd) {
+    image::ImageConfig image;
+    image.cmd = {cmd};
+    return image;
+  }
+
   void TearDown() override { (void)RemoveAll(dir_); }
 
   // Writes `text` to dir_/<rel>.
@@ -60,7 +67,7 @@ class SpecFixture : public ::testing::Test {
     in.container_id = "c1";
     in.config = &config_;
     in.pod = &pod_;
-    in.image_config_json = image_json_;
+    in.image_config = &image_;
     in.image_ref = "docker.io/library/busybox:latest";
     in.rootfs = rootfs_;
     return in;
@@ -75,7 +82,7 @@ class SpecFixture : public ::testing::Test {
   }
 
   std::string dir_, rootfs_;
-  std::string image_json_ = R"({"config":{"Cmd":["sh"]}})";
+  image::ImageConfig image_ = ImageWithCmd("sh");
   sandbox::Pod pod_;
   v1::ContainerConfig config_;
 };
