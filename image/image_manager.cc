@@ -62,7 +62,7 @@ absl::StatusOr<std::unique_ptr<ImageManager>> ImageManager::Open(
 
 absl::StatusOr<ImageRecord> ImageManager::Pull(
     const std::string& reference, const Credentials& creds,
-    std::function<bool()> cancelled) {
+    const std::function<bool()>& cancelled) {
   ASSIGN_OR_RETURN(Reference ref, ParseReference(reference));
   std::string key = PullKey(ref.String(), creds);
   std::promise<absl::StatusOr<ImageRecord>> promise;

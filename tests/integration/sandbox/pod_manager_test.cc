@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
-#include "runtime/state.h"
 #include "gmock/gmock.h"
+#include "runtime/state.h"
 #include "tests/support/requirement.h"
 
 namespace crisp::sandbox {
