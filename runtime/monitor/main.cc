@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
   close(fds[1]);
   if (pid > 0) {
     g_monitor = pid;
-    signal(SIGTERM, KillMonitor);
+    (void)signal(SIGTERM, KillMonitor);
   }
   char buf[1024];
   ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
