@@ -17,7 +17,7 @@
 # Usage: hack/lint.sh [BUILD_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-dir=$(realpath "${1:-$here/build}")
+dir=$(realpath -m "${1:-$here/build}")
 jobs=${JOBS:-2}
 cd "$here"
 
