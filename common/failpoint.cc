@@ -139,7 +139,7 @@ absl::Status internal::Fire(absl::string_view name) {
     case Kind::kCrash:
       LOG(WARNING) << "failpoint " << name << ": crash";
       google::FlushLogFiles(google::GLOG_INFO);
-      raise(SIGKILL);
+      (void)raise(SIGKILL);
       _exit(137);  // not reached
     case Kind::kSleep:
       absl::SleepFor(absl::Milliseconds(a.sleep_ms));

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (README's second command):
 #   1. install the Debian packages (hack/install-deps.sh);
-#   2. build with g++ and run every test — unit tests, then the integration
-#      tests, which run the real crispd as root against the lab registry
-#      (hack/registry.sh, hack/test-images.sh) and the CNI plugins;
+#   2. build with g++, run the static checks (hack/lint.sh: clang-format,
+#      the include order, clang-tidy on the files this branch changed), then
+#      every test — unit tests, then the integration tests, which run the
+#      real crispd as root against the lab registry (hack/registry.sh,
+#      hack/test-images.sh) and the CNI plugins;
 #   3. build with clang under ASan+UBSan and run the unit tests again;
 #   4. build the fuzzers (tests/fuzz) and run each briefly (hack/fuzz.sh).
 # Registries this script starts are stopped when it ends.
@@ -31,6 +33,7 @@ bash hack/test-images.sh
 
 echo "== build (g++) and run all tests"
 bash hack/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+LINT_TIDY=changed bash hack/lint.sh build
 (cd build && ctest --output-on-failure -L unit -j2 && ctest --output-on-failure -L integration)
 
 echo "== build (clang, ASan+UBSan) and run unit tests"

@@ -62,7 +62,7 @@ absl::StatusOr<std::unique_ptr<ImageManager>> ImageManager::Open(
 
 absl::StatusOr<ImageRecord> ImageManager::Pull(
     const Reference& ref, const Credentials& creds,
-    std::function<bool()> cancelled) {
+    const std::function<bool()>& cancelled) {
   std::string key = PullKey(ref.String(), creds);
   std::promise<absl::StatusOr<ImageRecord>> promise;
   SharedPull pull;

@@ -60,7 +60,7 @@ class ImageManager {
   // its download slots freed) once every caller sharing it went away.
   [[nodiscard]] absl::StatusOr<ImageRecord> Pull(
       const Reference& ref, const Credentials& creds,
-      std::function<bool()> cancelled = {});
+      const std::function<bool()>& cancelled = {});
 
   // The image named by a tag or digest reference, or else by its id or a
   // unique id prefix ("sha256:" and any length, or 12+ hex digits);

@@ -20,7 +20,7 @@ using json::Json;
 constexpr int64_t kDefaultTokenSeconds = 60;  // the distribution spec's
 // A token is kept at most a day, whatever the server says: a huge
 // expires_in must not overflow the clock arithmetic.
-constexpr int64_t kMaxTokenSeconds = 24 * 3600;
+constexpr int64_t kMaxTokenSeconds = int64_t{24} * 3600;
 
 std::string UrlEscape(absl::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";

@@ -1,5 +1,7 @@
 #include "sandbox/cni_pod_network.h"
 
+#include "absl/strings/str_cat.h"
+#include "cni/network_config.h"
 #include "common/status.h"
 #include "glog/logging.h"
 
@@ -77,6 +79,24 @@ absl::Status CniPodNetwork::DetachCached(const cni::Attachment& a,
   absl::Status status;
   for (const cni::Network& network : networks) status.Update(network.Del(a));
   return status;
+}
+
+absl::Status CniNetworkReady(const std::string& conf_dir,
+                             const std::vector<std::string>& bin_dirs) {
+  auto network = cni::FindDefaultNetwork(conf_dir);
+  if (!network.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cni config not loaded: ", network.status().message()));
+  }
+  for (const auto& type : network->plugin_types) {
+    auto plugin = cni::FindPlugin(type, bin_dirs);
+    if (!plugin.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("network ", network->name, " (", network->path,
+                       "): ", plugin.status().message()));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace crisp::sandbox

@@ -36,4 +36,10 @@ class CniPodNetwork : public PodNetwork {
 // The CNI attachment of a pod (exposed for tests).
 cni::Attachment ToCniAttachment(const NetworkAttachment& attachment);
 
+// Whether pods can be attached: the default network of `conf_dir` loads and
+// every plugin it names is installed in one of `bin_dirs`. The message says
+// which config or plugin is missing (Status's NetworkReady condition).
+[[nodiscard]] absl::Status CniNetworkReady(
+    const std::string& conf_dir, const std::vector<std::string>& bin_dirs);
+
 }  // namespace crisp::sandbox

@@ -16,7 +16,7 @@ constexpr size_t kCheckLinesShown = 3;
 
 // The code for an SQLite result: a full disk is ResourceExhausted (and
 // marked so), a damaged file DataLoss, anything else Internal.
-absl::Status SqliteStatus(sqlite3* db, int rc, std::string message) {
+absl::Status SqliteStatus(sqlite3* db, int rc, const std::string& message) {
   int primary = rc & 0xff;
   int sys = db != nullptr ? sqlite3_system_errno(db) : 0;
   if (primary == SQLITE_FULL ||

@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
   close(fds[1]);
   if (pid > 0) {
     g_monitor = pid;
-    signal(SIGTERM, KillMonitor);
+    (void)signal(SIGTERM, KillMonitor);
   }
   sigprocmask(SIG_SETMASK, &old, nullptr);  // a pending SIGTERM lands here
   char buf[1024];

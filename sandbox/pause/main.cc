@@ -43,7 +43,7 @@ int Fail(const char* what) {
 
 int main(int argc, char** argv) {
   if (argc != 3 || strcmp(argv[1], "--pin") != 0) {
-    fprintf(stderr, "usage: crisp-pause --pin FILE\n");
+    (void)fprintf(stderr, "usage: crisp-pause --pin FILE\n");
     return 2;
   }
   if (unshare(CLONE_NEWPID) != 0) return Fail("unshare pid namespace");
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   if (init < 0) return Fail("fork");
   if (init == 0) RunInit();
   char source[64];
-  snprintf(source, sizeof(source), "/proc/%d/ns/pid", init);
+  (void)snprintf(source, sizeof(source), "/proc/%d/ns/pid", init);
   if (mount(source, argv[2], nullptr, MS_BIND, nullptr) != 0) {
     kill(init, SIGKILL);
     return Fail("pin pid namespace");

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
-#include "cni/network_config.h"
 #include "runtime/cgroups/layout.h"
+#include "sandbox/cni_pod_network.h"
 
 namespace crisp::server {
 
@@ -23,19 +23,10 @@ Condition LiveNodeHealth::RuntimeReady() {
 }
 
 Condition LiveNodeHealth::NetworkReady() {
-  auto network = cni::FindDefaultNetwork(config_.cni.conf_dir);
-  if (!network.ok()) {
-    return {
-        false, "NetworkPluginNotReady",
-        absl::StrCat("cni config not loaded: ", network.status().message())};
-  }
-  for (const auto& type : network->plugin_types) {
-    auto plugin = cni::FindPlugin(type, config_.cni.bin_dirs);
-    if (!plugin.ok()) {
-      return {false, "NetworkPluginNotReady",
-              absl::StrCat("network ", network->name, " (", network->path,
-                           "): ", plugin.status().message())};
-    }
+  absl::Status ready =
+      sandbox::CniNetworkReady(config_.cni.conf_dir, config_.cni.bin_dirs);
+  if (!ready.ok()) {
+    return {false, "NetworkPluginNotReady", std::string(ready.message())};
   }
   return {true, "", ""};
 }

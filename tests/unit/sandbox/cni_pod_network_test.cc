@@ -12,6 +12,7 @@ namespace crisp::sandbox {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
 class CniPodNetworkTest : public ::testing::Test {
@@ -86,6 +87,26 @@ TEST_F(CniPodNetworkTest, StartUpRemovesTempFilesOfInterruptedCacheWrites) {
   EXPECT_THAT(*names, ElementsAre("pods-pod1-eth0"));
   EXPECT_TRUE(restarted.Detach(Pod()).ok());
   EXPECT_THAT(fakes_.Calls(), ElementsAre("fake ADD", "fake DEL"));
+}
+
+// Status's NetworkReady: the default network and every plugin it names.
+TEST_F(CniPodNetworkTest, NetworkReadyWhenConfigAndPluginsAreInstalled) {
+  absl::Status ready = CniNetworkReady(ConfDir(), {fakes_.bin()});
+  EXPECT_TRUE(ready.ok()) << ready;
+}
+
+TEST_F(CniPodNetworkTest, NetworkNotReadyNamesTheMissingPlugin) {
+  absl::Status ready = CniNetworkReady(ConfDir(), {fakes_.dir() + "/none"});
+  EXPECT_FALSE(ready.ok());
+  EXPECT_THAT(ready.message(), HasSubstr("network pods ("));
+  EXPECT_THAT(ready.message(), HasSubstr("10-pods.conflist): "));
+}
+
+TEST_F(CniPodNetworkTest, NetworkNotReadyWithoutAConfig) {
+  ASSERT_EQ(::unlink((ConfDir() + "/10-pods.conflist").c_str()), 0);
+  absl::Status ready = CniNetworkReady(ConfDir(), {fakes_.bin()});
+  EXPECT_FALSE(ready.ok());
+  EXPECT_THAT(ready.message(), HasSubstr("cni config not loaded: "));
 }
 
 }  // namespace
