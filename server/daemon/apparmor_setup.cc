@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <glog/logging.h>
-#include <spawn.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,10 +13,9 @@
 #include "absl/strings/strip.h"
 #include "common/files.h"
 #include "common/status.h"
+#include "common/subprocess.h"
 #include "common/unique_fd.h"
 #include "server/spec/apparmor_default.h"
-
-extern char** environ;
 
 namespace crisp::server {
 namespace {
@@ -35,56 +34,53 @@ absl::StatusOr<bool> HostLoaded(const std::string& name) {
   return ProfileListed(profiles, name);
 }
 
-// What the parser said, for the error: at most 4 KiB of it.
-std::string Drain(int fd) {
-  std::string out;
-  char buf[1024];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0) {
-    if (out.size() < 4096) out.append(buf, n);
+// posix_spawn takes a path: a bare name is looked up as posix_spawnp
+// would, and in the sbin directories a service's $PATH may lack.
+std::string ResolveParser(const std::string& parser) {
+  if (parser.find('/') != std::string::npos) return parser;
+  const char* env = getenv("PATH");
+  std::string path =
+      absl::StrCat(env == nullptr ? "" : env, ":/usr/sbin:/sbin:/usr/bin:/bin");
+  for (absl::string_view dir : absl::StrSplit(path, ':', absl::SkipEmpty())) {
+    std::string candidate = absl::StrCat(dir, "/", parser);
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
   }
-  return std::string(absl::StripAsciiWhitespace(out));
+  return parser;  // the spawn fails with NotFound, naming it
 }
 
-// `parser -Kr` with the policy on stdin: replace the profiles, skip the
-// cache (it may be stale or read-only); its output is kept for the error.
-// The policy is far smaller than a pipe's buffer, so it is written whole
-// before the output is read.
-absl::Status LoadPolicy(const std::string& parser, const std::string& policy) {
-  int in[2], out[2];
-  if (pipe2(in, O_CLOEXEC) != 0) return LastErrno("pipe");
-  UniqueFd in_read(in[0]), in_write(in[1]);
-  if (pipe2(out, O_CLOEXEC) != 0) return LastErrno("pipe");
-  UniqueFd out_read(out[0]), out_write(out[1]);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in_read.get(), 0);
-  posix_spawn_file_actions_adddup2(&actions, out_write.get(), 1);
-  posix_spawn_file_actions_adddup2(&actions, out_write.get(), 2);
-  std::vector<char*> argv = {const_cast<char*>(parser.c_str()),
-                             const_cast<char*>("-Kr"), nullptr};
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, parser.c_str(), &actions, nullptr, argv.data(),
-                        environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    errno = rc;
-    return LastErrno(absl::StrCat("run ", parser));
+// The policy on stdin, from a memfd (nothing to deadlock on); `parser -Kr`
+// replaces the profiles and skips the cache (it may be stale or
+// read-only). Its output, at most 4 KiB, is kept for the error.
+absl::Status LoadPolicy(const std::string& parser, absl::Duration timeout,
+                        const std::string& policy) {
+  UniqueFd in(memfd_create("crisp-apparmor-policy", MFD_CLOEXEC));
+  if (!in) return LastErrno("memfd for the AppArmor policy");
+  if (write(in.get(), policy.data(), policy.size()) !=
+          static_cast<ssize_t>(policy.size()) ||
+      lseek(in.get(), 0, SEEK_SET) != 0) {
+    return LastErrno("write the AppArmor policy to a memfd");
   }
-  in_read.Reset();
-  out_write.Reset();
-  bool written = write(in_write.get(), policy.data(), policy.size()) ==
-                 static_cast<ssize_t>(policy.size());
-  in_write.Reset();
-  std::string said = Drain(out_read.get());
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  using subprocess::Stdio;
+  ASSIGN_OR_RETURN(
+      subprocess::Result run,
+      subprocess::Run({.path = ResolveParser(parser),
+                       .argv = {parser, "-Kr"},
+                       .in = Stdio::Fd(in.get()),
+                       .out = Stdio::Pipe(),
+                       .err = Stdio::Pipe()},
+                      {.timeout = timeout, .max_out = 4096, .max_err = 4096}));
+  std::string said(absl::StripAsciiWhitespace(run.out + run.err));
+  if (run.timed_out) {
+    return absl::DeadlineExceededError(
+        absl::StrCat(parser, " -Kr did not finish in ",
+                     absl::FormatDuration(timeout), " and was killed: ", said));
   }
-  if (written && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+  if (WIFEXITED(run.wait_status) && WEXITSTATUS(run.wait_status) == 0) {
     return absl::OkStatus();
   }
-  return absl::InternalError(
-      absl::StrCat(parser, " -Kr failed (wait status ", status, "): ", said));
+  return absl::InternalError(absl::StrCat(parser, " -Kr failed (exit code ",
+                                          subprocess::ExitCode(run.wait_status),
+                                          "): ", said));
 }
 
 }  // namespace
@@ -99,11 +95,11 @@ bool ProfileListed(const std::string& profiles, const std::string& name) {
   return false;
 }
 
-AppArmorSystem HostAppArmor(const std::string& parser) {
+AppArmorSystem HostAppArmor(const std::string& parser, absl::Duration timeout) {
   AppArmorSystem s;
   s.enabled = HostEnabled;
-  s.load = [parser](const std::string& policy) {
-    return LoadPolicy(parser, policy);
+  s.load = [parser, timeout](const std::string& policy) {
+    return LoadPolicy(parser, timeout, policy);
   };
   s.loaded = HostLoaded;
   return s;

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "absl/time/time.h"
+
 #include "absl/status/statusor.h"
 #include "server/spec/apparmor.h"
 
@@ -23,8 +25,11 @@ struct AppArmorSystem {
 };
 
 // The real host: /sys/module/apparmor/parameters/enabled and
-// /sys/kernel/security/apparmor; `parser` is run to load policy.
-AppArmorSystem HostAppArmor(const std::string& parser = "apparmor_parser");
+// /sys/kernel/security/apparmor; `parser` (a path, or a name looked up in
+// $PATH and the sbin directories) is run to load policy, and killed if it
+// takes longer than `timeout`: crispd waits for it before serving.
+AppArmorSystem HostAppArmor(const std::string& parser = "apparmor_parser",
+                            absl::Duration timeout = absl::Seconds(60));
 
 // Probes the host and, where AppArmor is enabled, loads crisp-default;
 // logs what it found. Never fails: a load error is kept in the state and

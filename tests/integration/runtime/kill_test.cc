@@ -230,7 +230,9 @@ TEST_F(KillTest, AFailedThawIsRetried) {
   ASSERT_TRUE(st.ok()) << st;
   auto state = ReadFile(
       absl::StrCat("/sys/fs/cgroup/freezer/crisp/", id, "/freezer.state"));
-  if (state.ok()) EXPECT_THAT(*state, HasSubstr("THAWED"));
+  if (state.ok()) {
+    EXPECT_THAT(*state, HasSubstr("THAWED"));
+  }
   EXPECT_TRUE(cgroups::Empty(cg));
   ExpectAllGone(id, dir, child);
 }

@@ -115,5 +115,17 @@ TEST_F(HostLoaderTest, FailureCarriesParserOutput) {
   EXPECT_FALSE(HostAppArmor(dir_ + "/missing").load("x").ok());
 }
 
+// crispd waits for the parser before serving: one that hangs is killed.
+TEST_F(HostLoaderTest, AHungParserIsKilledAtItsTimeout) {
+  std::string parser = Script("exec sleep 1000\n");
+  absl::Status s = HostAppArmor(parser, absl::Milliseconds(300)).load("p");
+  EXPECT_TRUE(absl::IsDeadlineExceeded(s)) << s;
+}
+
+// A bare name is found in $PATH, as posix_spawnp found it.
+TEST_F(HostLoaderTest, ABareNameIsLookedUpInPath) {
+  EXPECT_TRUE(HostAppArmor("true").load("p").ok());
+}
+
 }  // namespace
 }  // namespace crisp::server
