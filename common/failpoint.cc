@@ -38,12 +38,13 @@ constexpr const char* kPoints[] = {
     "container.create.before_save",   "container.start.after_runtime",
     "container.start.before_runtime", "image.pull.after_layers",
     "image.pull.after_manifests",     "image.pull.before_row",
-    "image.remove.after_row",         "runtime.kill.before_thaw",
-    "sandbox.run.after_cni",          "sandbox.run.after_files",
-    "sandbox.run.after_pause",        "sandbox.run.after_pins",
-    "sandbox.run.after_row",          "sandbox.run.before_save",
-    "sandbox.stop.after_cni",         "sandbox.stop.after_containers",
-    "sandbox.stop.after_unmount",     "sandbox.stop.before_save",
+    "image.remove.after_row",         "monitor.exit.before_record",
+    "runtime.kill.before_thaw",       "sandbox.run.after_cni",
+    "sandbox.run.after_files",        "sandbox.run.after_pause",
+    "sandbox.run.after_pins",         "sandbox.run.after_row",
+    "sandbox.run.before_save",        "sandbox.stop.after_cni",
+    "sandbox.stop.after_containers",  "sandbox.stop.after_unmount",
+    "sandbox.stop.before_save",
 };
 
 absl::Mutex mu;

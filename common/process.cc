@@ -65,6 +65,16 @@ absl::StatusOr<ProcessId> IdentifyProcess(pid_t pid, int pidfd) {
   return ProcessId{pid, start, PidfsInode(pidfd)};
 }
 
+absl::StatusOr<ProcessId> IdentifyProcess(pid_t pid) {
+  UniqueFd fd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+  if (!fd) {
+    if (errno == ESRCH)
+      return absl::NotFoundError(absl::StrCat("process ", pid, " is gone"));
+    return LastErrno(absl::StrCat("pidfd of process ", pid));
+  }
+  return IdentifyProcess(pid, fd.get());
+}
+
 absl::StatusOr<UniqueFd> OpenProcess(const ProcessId& id) {
   if (id.pid <= 0) return NotTheProcess(id);
   UniqueFd fd(static_cast<int>(syscall(SYS_pidfd_open, id.pid, 0)));

@@ -33,6 +33,10 @@ bool ProcessAlive(const ProcessId& id);
 // while the pidfd holds it, so it is that process's (NotFound if gone).
 [[nodiscard]] absl::StatusOr<ProcessId> IdentifyProcess(pid_t pid, int pidfd);
 
+// The identity of `pid` now, through a pidfd held only while it is read
+// (NotFound if the pid is gone).
+[[nodiscard]] absl::StatusOr<ProcessId> IdentifyProcess(pid_t pid);
+
 // A pidfd of `id`'s process, opened before its identity is checked: the fd
 // names exactly the process that was checked, so a signal or a setns
 // through it never reaches another process that got the pid. NotFound when

@@ -74,9 +74,7 @@ ProcessId FindInfra(const std::string& pin_file) {
         !IsNamespaceInit(pid)) {
       continue;
     }
-    UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
-    auto id = pidfd ? IdentifyProcess(pid, pidfd.get())
-                    : absl::StatusOr<ProcessId>(absl::NotFoundError("gone"));
+    auto id = IdentifyProcess(pid);
     if (id.ok()) return *id;
   }
   return {};
@@ -98,9 +96,7 @@ absl::StatusOr<ProcessId> StartInfra(const std::string& pause_path,
     return absl::InternalError(
         absl::StrCat("crisp-pause for ", pin_file, ": ", *out));
   }
-  UniqueFd pidfd(static_cast<int>(syscall(SYS_pidfd_open, infra.pid, 0)));
-  auto id = pidfd ? IdentifyProcess(infra.pid, pidfd.get())
-                  : absl::StatusOr<ProcessId>(LastErrno("pidfd"));
+  auto id = IdentifyProcess(infra.pid);
   if (!id.ok()) {
     (void)UnpinNamespaceFile(pin_file);
     return Annotate(id.status(), "infra process");

@@ -16,6 +16,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/failpoint.h"
 #include "common/logging.h"
 #include "common/sealed_binary.h"
 #include "runtime/monitor/monitor.h"
@@ -112,6 +113,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   (void)crisp::InitLogging(argv[0], "warn");
+  if (absl::Status st = crisp::failpoint::ConfigureFromEnvironment();
+      !st.ok()) {
+    Report(ready_fd, absl::StrCat("error ", st.message()));
+    return 2;
+  }
   // The container's init is cloned from this process: it must not run the
   // host file (common/sealed_binary.h). crispd already starts a sealed copy.
   if (absl::Status st = crisp::EnsureSealedSelf(argv); !st.ok()) {

@@ -6,7 +6,6 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,8 +75,7 @@ absl::Status Monitor::Create() {
   RETURN_IF_ERROR(ServeAttach());
   // "pid start-time pidfs-inode": how crispd tells this monitor from a
   // process that got its pid later.
-  UniqueFd self(static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0)));
-  ASSIGN_OR_RETURN(ProcessId me, IdentifyProcess(getpid(), self.get()));
+  ASSIGN_OR_RETURN(ProcessId me, IdentifyProcess(getpid()));
   return WriteFileAtomic(
       BundleLayout(o_.dir).MonitorPid(),
       absl::StrCat(me.pid, " ", me.start_time, " ", me.pidfs_ino));

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/failpoint.h"
 #include "common/process.h"
 #include "common/status.h"
 #include "glog/logging.h"
@@ -82,6 +83,7 @@ absl::Status Monitor::Finish(int wait_status) {
   s.finished_at = NowUnixNanos();
   auto stats = runtime::ReadStats(BundleLayout(o_.dir).StateDir());
   s.oom_killed = stats.ok() && stats->oom_kills > 0;
+  RETURN_IF_ERROR(failpoint::Hit("monitor.exit.before_record"));
   RETURN_IF_ERROR(WriteExitStatus(o_.dir, s));
   attach_.Broadcast(FrameType::kExit, absl::StrCat(s.exit_code));
   // Attached clients (crispd) learn the exit from this frame: give slow

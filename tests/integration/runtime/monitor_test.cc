@@ -13,13 +13,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/files.h"
+#include "common/process.h"
 #include "common/unix_socket.h"
+#include "containers/monitor_runtime.h"
 #include "gmock/gmock.h"
 #include "runtime/console.h"
 #include "runtime/container.h"
 #include "runtime/monitor/attach.h"
 #include "runtime/monitor/client.h"
 #include "runtime/monitor/exit_status.h"
+#include "runtime/state.h"
 #include "tests/integration/runtime/harness.h"
 
 namespace crisp::runtime::testing {
@@ -77,6 +80,27 @@ TEST_F(MonitorTest, WritesCriLogAndExitStatusAfterItsStarterExits) {
     EXPECT_THAT(l, MatchesRegex("[0-9-]+T[0-9:]+\\.[0-9]{9}Z std(out|err) "
                                 "[PF] .*"));
   }
+}
+
+// Recovery of an unfinished create removes the container's directory right
+// after the runtime's Delete: a monitor still running then writes its exit
+// record into a directory being removed (seen in crash torture). Delete
+// returns only once the monitor has recorded the exit and is gone; the
+// failpoint holds the monitor between the init's exit and its record.
+TEST_F(MonitorTest, DeleteReturnsOnlyOnceTheMonitorIsGone) {
+  std::string id = Id("del");
+  setenv("CRISP_FAILPOINTS", "monitor.exit.before_record=sleep(500)", 1);
+  std::string dir = StartMonitor(id, BaseSpec({"sleep", "60"}));
+  unsetenv("CRISP_FAILPOINTS");
+  auto monitor = monitor::FindMonitor(dir);
+  ASSERT_TRUE(monitor.ok()) << monitor.status();
+  containers::MonitorRuntime runtime(
+      {.monitor_path = CRISP_MONITOR_BIN, .runtime_path = CRISP_RUNTIME_BIN});
+  absl::Status deleted = runtime.Delete({.id = id, .dir = dir});
+  ASSERT_TRUE(deleted.ok()) << deleted;
+  EXPECT_TRUE(!ProcessAlive(*monitor) || state::ProcessExited(monitor->pid))
+      << "monitor " << monitor->pid << " outlived Delete";
+  EXPECT_TRUE(monitor::ReadExitStatus(dir).ok());
 }
 
 TEST_F(MonitorTest, ClientSpawnsFindsAndReopensLog) {

@@ -29,6 +29,18 @@ TEST(ProcessTest, RecycledOrDeadPidIsNotAlive) {
   EXPECT_FALSE(ProcessAlive({0, 0}));
 }
 
+TEST(ProcessTest, IdentifyingByPidNamesTheLiveProcessOnly) {
+  auto me = IdentifyProcess(::getpid());
+  ASSERT_TRUE(me.ok()) << me.status();
+  EXPECT_EQ(me->pid, ::getpid());
+  EXPECT_EQ(me->start_time, *ProcessStartTime(::getpid()));
+  EXPECT_TRUE(OpenProcess(*me).ok());
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  EXPECT_TRUE(absl::IsNotFound(IdentifyProcess(child).status()));
+}
+
 TEST(ProcessTest, NowIsAfter2020) {
   EXPECT_GT(NowUnixNanos(), int64_t{1577836800} * 1000000000);
 }
