@@ -311,5 +311,41 @@ TEST_F(PodStatsTest, MetricsCarryKubeletsNamesAndLabels) {
   EXPECT_EQ(pods, 1);
 }
 
+TEST_F(PodStatsTest, ImageFsInfoReportsTheContainerFilesystem) {
+  v1::ImageFsInfoResponse before;
+  ASSERT_TRUE(crispd_.client()
+                  .Call(&v1::ImageService::Stub::ImageFsInfo,
+                        v1::ImageFsInfoRequest(), &before)
+                  .ok());
+  ASSERT_EQ(before.container_filesystems_size(), 1);
+  const auto& fs = before.container_filesystems(0);
+  EXPECT_EQ(fs.fs_id().mountpoint(), crispd_.root() + "/containers");
+  EXPECT_GT(fs.timestamp(), 0);
+  ASSERT_EQ(before.image_filesystems_size(), 1);
+  EXPECT_NE(before.image_filesystems(0).fs_id().mountpoint(),
+            fs.fs_id().mountpoint());
+
+  v1::PodSandboxConfig pc = PodConfig("writer");
+  std::string pod = MustRun(pc);
+  Run(pod, pc, "w",
+      "dd if=/dev/zero of=/written bs=1M count=4 2>/dev/null; sleep 1000");
+  v1::ImageFsInfoResponse after;
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_TRUE(crispd_.client()
+                    .Call(&v1::ImageService::Stub::ImageFsInfo,
+                          v1::ImageFsInfoRequest(), &after)
+                    .ok());
+    if (after.container_filesystems(0).used_bytes().value() >=
+        fs.used_bytes().value() + (4u << 20)) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(after.container_filesystems(0).used_bytes().value(),
+            fs.used_bytes().value() + (4u << 20));
+  EXPECT_GT(after.container_filesystems(0).inodes_used().value(),
+            fs.inodes_used().value());
+}
+
 }  // namespace
 }  // namespace crisp::testing
