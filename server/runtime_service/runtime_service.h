@@ -146,6 +146,10 @@ class RuntimeService final : public v1::RuntimeService::Service {
   grpc::Status StreamPodSandboxMetrics(
       grpc::ServerContext*, const v1::StreamPodSandboxMetricsRequest*,
       grpc::ServerWriter<v1::StreamPodSandboxMetricsResponse>*) override;
+  // pod_sandbox_update.cc
+  grpc::Status UpdatePodSandboxResources(
+      grpc::ServerContext*, const v1::UpdatePodSandboxResourcesRequest*,
+      v1::UpdatePodSandboxResourcesResponse*) override;
 
 #define CRISP_PENDING_RPC(Method)                                       \
   grpc::Status Method(grpc::ServerContext*, const v1::Method##Request*, \

@@ -347,5 +347,50 @@ TEST_F(PodStatsTest, ImageFsInfoReportsTheContainerFilesystem) {
             fs.inodes_used().value());
 }
 
+// The pod cgroup's memory limit file, v1 or v2.
+std::string MemoryLimitFile(const std::string& cgroup) {
+  if (access("/sys/fs/cgroup/memory", F_OK) == 0) {
+    return "/sys/fs/cgroup/memory" + cgroup + "/memory.limit_in_bytes";
+  }
+  return "/sys/fs/cgroup" + cgroup + "/memory.max";
+}
+
+TEST_F(PodStatsTest, UpdatePodSandboxResourcesWritesThePodCgroup) {
+  v1::PodSandboxConfig pc = PodConfig("resize");
+  std::string pod = MustRun(pc);
+  Run(pod, pc, "app", "sleep 1000");  // its cgroup makes the pod's
+  const std::string file = MemoryLimitFile(pc.linux().cgroup_parent());
+  ASSERT_EQ(access(file.c_str(), F_OK), 0) << file;
+
+  v1::UpdatePodSandboxResourcesRequest req;
+  req.set_pod_sandbox_id(pod);
+  req.mutable_resources()->set_memory_limit_in_bytes(128 << 20);
+  req.mutable_overhead()->set_memory_limit_in_bytes(32 << 20);
+  v1::UpdatePodSandboxResourcesResponse resp;
+  auto update = [&] {
+    return crispd_.client().Call(
+        &v1::RuntimeService::Stub::UpdatePodSandboxResources, req, &resp);
+  };
+  auto s = update();
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(Sh("cat " + file), absl::StrCat(160 << 20, "\n"));
+  v1::PodSandboxStats stats = MustStats(pod);
+  EXPECT_EQ(stats.linux().memory().available_bytes().value(),
+            (160u << 20) - stats.linux().memory().working_set_bytes().value());
+
+  req.mutable_resources()->set_cpu_period(7);  // refused, nothing written
+  req.mutable_resources()->set_memory_limit_in_bytes(64 << 20);
+  EXPECT_EQ(update().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Sh("cat " + file), absl::StrCat(160 << 20, "\n"));
+
+  req.mutable_resources()->set_cpu_period(0);
+  req.set_pod_sandbox_id("nonexistent");
+  EXPECT_EQ(update().error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::PodSandboxConfig plain = Config("noparent");
+  req.set_pod_sandbox_id(MustRun(plain));
+  EXPECT_EQ(update().error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
 }  // namespace
 }  // namespace crisp::testing
