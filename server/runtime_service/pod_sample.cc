@@ -50,15 +50,19 @@ absl::StatusOr<ContainerSample> SampleContainer(
   return s;
 }
 
-absl::StatusOr<PodSample> SamplePod(containers::ContainerManager& manager,
-                                    const sandbox::Pod& pod) {
+namespace {
+
+// `all`: every container, listed once for however many pods are sampled.
+absl::StatusOr<PodSample> SamplePodAmong(
+    containers::ContainerManager& manager, const sandbox::Pod& pod,
+    const std::vector<containers::Container>& all) {
   if (pod.state != sandbox::PodState::kReady) {
     return absl::UnavailableError(
         absl::StrCat("pod ", pod.id, " is not ready: it has no stats"));
   }
   PodSample s;
   s.pod = pod;
-  for (const auto& c : manager.List()) {
+  for (const auto& c : all) {
     if (c.pod_id != pod.id || !IsRunning(manager, c)) continue;
     auto sample = SampleContainer(manager, c);
     if (sample.ok()) s.containers.push_back(*std::move(sample));
@@ -76,13 +80,21 @@ absl::StatusOr<PodSample> SamplePod(containers::ContainerManager& manager,
   return s;
 }
 
+}  // namespace
+
+absl::StatusOr<PodSample> SamplePod(containers::ContainerManager& manager,
+                                    const sandbox::Pod& pod) {
+  return SamplePodAmong(manager, pod, manager.List());
+}
+
 std::vector<PodSample> SampleReadyPods(
     sandbox::PodManager& pods, containers::ContainerManager& containers,
     const std::function<bool(const sandbox::Pod&)>& match) {
   std::vector<PodSample> out;
+  const std::vector<containers::Container> all = containers.List();
   for (const auto& pod : pods.List()) {
     if (pod.state != sandbox::PodState::kReady || !match(pod)) continue;
-    auto sample = SamplePod(containers, pod);
+    auto sample = SamplePodAmong(containers, pod, all);
     if (!sample.ok()) {
       VLOG(1) << "pod " << pod.id << ": stats: " << sample.status();
       continue;
