@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "cri-api/api.grpc.pb.h"
 #include "image/image_manager.h"
@@ -23,7 +24,7 @@ struct ImageServiceDeps {
 
 class ImageService final : public v1::ImageService::Service {
  public:
-  explicit ImageService(ImageServiceDeps deps) : deps_(deps) {}
+  explicit ImageService(ImageServiceDeps deps) : deps_(std::move(deps)) {}
 
   // image_pull.cc
   grpc::Status PullImage(grpc::ServerContext*, const v1::PullImageRequest*,
