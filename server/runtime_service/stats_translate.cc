@@ -45,6 +45,11 @@ void FillNetwork(const std::vector<sandbox::LinkStats>& links, int64_t now,
     }
     FillInterface(l, network->add_interfaces());
   }
+  // A pod network that names its interface otherwise: the first one (as
+  // containerd).
+  if (!network->has_default_interface() && network->interfaces_size() > 0) {
+    *network->mutable_default_interface() = network->interfaces(0);
+  }
 }
 
 }  // namespace

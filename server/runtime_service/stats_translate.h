@@ -13,8 +13,9 @@ inline constexpr char kDefaultInterface[] = "eth0";
 
 ::runtime::v1::ContainerStats ToContainerStats(const ContainerSample& sample,
                                                UsageRates& rates);
-// Loopback is left out, as kubelet does; a pod on the host network has no
-// network usage at all.
+// Loopback is left out, as kubelet does; the default interface is eth0, or
+// the first other one without it (as containerd); a pod on the host
+// network has no network usage at all.
 ::runtime::v1::PodSandboxStats ToPodSandboxStats(const PodSample& sample,
                                                  UsageRates& rates);
 

@@ -97,11 +97,16 @@ TEST(StatsTranslateTest, HostNetworkAndNoLimit) {
   EXPECT_FALSE(out.linux().memory().has_available_bytes());
 }
 
-TEST(StatsTranslateTest, NoEth0MeansNoDefaultInterface) {
+TEST(StatsTranslateTest, WithoutEth0TheFirstInterfaceIsTheDefault) {
   UsageRates rates;
   PodSample s = Sample(kSecond, kSecond);
-  s.links = std::vector<sandbox::LinkStats>{{"lo"}};
+  s.links = std::vector<sandbox::LinkStats>{{"lo"}, {"net1", 5}, {"net2", 6}};
   auto out = ToPodSandboxStats(s, rates);
+  EXPECT_EQ(out.linux().network().default_interface().name(), "net1");
+  EXPECT_EQ(out.linux().network().default_interface().rx_bytes().value(), 5u);
+  EXPECT_EQ(out.linux().network().interfaces_size(), 2);
+  s.links = std::vector<sandbox::LinkStats>{{"lo"}};
+  out = ToPodSandboxStats(s, rates);
   EXPECT_TRUE(out.linux().has_network());
   EXPECT_FALSE(out.linux().network().has_default_interface());
   EXPECT_EQ(out.linux().network().interfaces_size(), 0);
