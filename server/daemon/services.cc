@@ -35,10 +35,15 @@ absl::StatusOr<SealedHelpers> SealHelpers(const Config& config) {
   return h;
 }
 
+// The containers' writable layers (overlay upper and work dirs).
+std::string ContainersRootDir(const Config& config) {
+  return config.root + "/containers";
+}
+
 containers::ContainerManagerOptions ContainerOptions(
     const Config& config, const SealedHelpers& helpers) {
   return {.state_dir = config.state + "/containers",
-          .root_dir = config.root + "/containers",
+          .root_dir = ContainersRootDir(config),
           .runtime = std::make_shared<containers::MonitorRuntime>(
               containers::MonitorRuntimeOptions{
                   .monitor_path = SealedExecPath(helpers.monitor.get()),
@@ -108,7 +113,7 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
       RuntimeServiceDeps{&config, s->health.get(), s->pods.get(), c,
                          s->images.get(), s->streaming.get(), &s->apparmor});
   s->image_service = std::make_unique<ImageService>(
-      ImageServiceDeps{&config, s->images.get()});
+      ImageServiceDeps{&config, s->images.get(), ContainersRootDir(config)});
   return s;
 }
 

@@ -3,6 +3,9 @@
 // list_images.cc, remove_image.cc, image_fs_info.cc).
 #pragma once
 
+#include <string>
+#include <utility>
+
 #include "cri-api/api.grpc.pb.h"
 #include "image/image_manager.h"
 #include "server/config/config.h"
@@ -14,11 +17,14 @@ namespace v1 = ::runtime::v1;
 struct ImageServiceDeps {
   const Config* config = nullptr;
   image::ImageManager* images = nullptr;
+  // Where the containers' writable layers live: ImageFsInfo reports it as
+  // the container filesystem.
+  std::string containers_root;
 };
 
 class ImageService final : public v1::ImageService::Service {
  public:
-  explicit ImageService(ImageServiceDeps deps) : deps_(deps) {}
+  explicit ImageService(ImageServiceDeps deps) : deps_(std::move(deps)) {}
 
   // image_pull.cc
   grpc::Status PullImage(grpc::ServerContext*, const v1::PullImageRequest*,

@@ -12,6 +12,7 @@
 #include "sandbox/pod_manager.h"
 #include "server/config/config.h"
 #include "server/health/node_health.h"
+#include "server/runtime_service/usage_rates.h"
 #include "server/spec/apparmor.h"
 
 namespace crisp::server {
@@ -125,6 +126,31 @@ class RuntimeService final : public v1::RuntimeService::Service {
       grpc::ServerContext*, const v1::StreamContainerStatsRequest*,
       grpc::ServerWriter<v1::StreamContainerStatsResponse>*) override;
 
+  // pod_sandbox_stats.cc
+  grpc::Status PodSandboxStats(grpc::ServerContext*,
+                               const v1::PodSandboxStatsRequest*,
+                               v1::PodSandboxStatsResponse*) override;
+  grpc::Status ListPodSandboxStats(grpc::ServerContext*,
+                                   const v1::ListPodSandboxStatsRequest*,
+                                   v1::ListPodSandboxStatsResponse*) override;
+  grpc::Status StreamPodSandboxStats(
+      grpc::ServerContext*, const v1::StreamPodSandboxStatsRequest*,
+      grpc::ServerWriter<v1::StreamPodSandboxStatsResponse>*) override;
+  // pod_sandbox_metrics.cc
+  grpc::Status ListMetricDescriptors(
+      grpc::ServerContext*, const v1::ListMetricDescriptorsRequest*,
+      v1::ListMetricDescriptorsResponse*) override;
+  grpc::Status ListPodSandboxMetrics(
+      grpc::ServerContext*, const v1::ListPodSandboxMetricsRequest*,
+      v1::ListPodSandboxMetricsResponse*) override;
+  grpc::Status StreamPodSandboxMetrics(
+      grpc::ServerContext*, const v1::StreamPodSandboxMetricsRequest*,
+      grpc::ServerWriter<v1::StreamPodSandboxMetricsResponse>*) override;
+  // pod_sandbox_update.cc
+  grpc::Status UpdatePodSandboxResources(
+      grpc::ServerContext*, const v1::UpdatePodSandboxResourcesRequest*,
+      v1::UpdatePodSandboxResourcesResponse*) override;
+
 #define CRISP_PENDING_RPC(Method)                                       \
   grpc::Status Method(grpc::ServerContext*, const v1::Method##Request*, \
                       v1::Method##Response*) override;
@@ -143,9 +169,15 @@ class RuntimeService final : public v1::RuntimeService::Service {
       const v1::CreateContainerRequest& req);
 
   RuntimeServiceDeps deps_;
+  // CPU rates of pods and containers between stats calls.
+  UsageRates usage_rates_;
   mutable absl::Mutex mu_;
   std::string pod_cidr_ ABSL_GUARDED_BY(mu_);
 };
+
+// pod_sandbox_stats.cc: forgets the CPU samples of pods and containers
+// that are gone.
+void ForgetGoneUsageRates(const RuntimeServiceDeps& deps, UsageRates& rates);
 
 // pod_options.cc: the PodManager's options from crispd's config.
 sandbox::PodManagerOptions PodManagerOptionsFrom(const Config& config,
