@@ -13,6 +13,7 @@
 #include "server/config/config.h"
 #include "server/health/node_health.h"
 #include "server/spec/apparmor.h"
+#include "server/spec/node_features.h"
 
 namespace crisp::server {
 
@@ -28,6 +29,7 @@ struct RuntimeServiceDeps {
   image::ImageManager* images = nullptr;
   streaming::StreamingServer* streaming = nullptr;
   const spec::AppArmorState* apparmor = nullptr;  // null: not enabled
+  const spec::NodeFeatures* features = nullptr;   // null: none offered
 };
 
 namespace v1 = ::runtime::v1;
