@@ -80,13 +80,12 @@ absl::Status ProbeRecursiveReadOnly() {
   absl::Status st = ScratchTree();
   if (st.ok()) st = RecursiveReadOnlyBind();
   if (st.ok()) return st;
-  return absl::Status(st.code(),
-                      absl::StrCat("recursive read-only mounts do not work on "
-                                   "this node (kernel ",
-                                   KernelRelease(),
-                                   "; Linux 5.12 or later has "
-                                   "mount_setattr): ",
-                                   st.message()));
+  return absl::Status(
+      st.code(), absl::StrCat("a recursive read-only bind failed on kernel ",
+                              KernelRelease(),
+                              " (it needs mount_setattr, Linux 5.12 or later, "
+                              "and CAP_SYS_ADMIN): ",
+                              st.message()));
 }
 
 }  // namespace crisp::runtime::mounts
