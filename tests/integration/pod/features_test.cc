@@ -245,6 +245,10 @@ TEST_F(GroupsTest, MergeAddsTheImagesGroups) {
   std::string id = RunIdG("merge", v1::Merge);
   EXPECT_EQ(FirstLogLine("merge"), "1000 1234 50000\n");
   EXPECT_EQ(Exec(id, {"id", "-G"}).stdout(), "1000 1234 50000\n");
+  // busybox's id prints the gid first whether or not it is a supplementary
+  // group; the kernel's list is the one in effect.
+  EXPECT_EQ(Exec(id, {"grep", "^Groups:", "/proc/self/status"}).stdout(),
+            "Groups:\t1000 1234 50000 \n");
   v1::ContainerStatus st = StatusOf(id);
   ASSERT_TRUE(st.has_user());
   EXPECT_EQ(st.user().linux().uid(), 1000);
@@ -257,6 +261,8 @@ TEST_F(GroupsTest, StrictKeepsOnlyTheRequestedGroups) {
   std::string id = RunIdG("strict", v1::Strict);
   EXPECT_EQ(FirstLogLine("strict"), "1000 1234\n");
   EXPECT_EQ(Exec(id, {"id", "-G"}).stdout(), "1000 1234\n");
+  EXPECT_EQ(Exec(id, {"grep", "^Groups:", "/proc/self/status"}).stdout(),
+            "Groups:\t1000 1234 \n");
   v1::ContainerStatus st = StatusOf(id);
   ASSERT_TRUE(st.has_user());
   EXPECT_EQ(st.user().linux().uid(), 1000);
