@@ -1,5 +1,7 @@
-// crisp-runtime features: what this runtime supports, as the runtime-spec
-// features document.
+// crisp-runtime features: what this runtime supports on this node, as the
+// runtime-spec features document. Options the kernel may lack are measured
+// (runtime/mount_probe.h), not assumed: containerd and crispd read
+// mountOptions to decide what to offer.
 #include <seccomp.h>
 
 #include <iostream>
@@ -7,23 +9,40 @@
 #include "common/status.h"
 #include "nlohmann/json.hpp"
 #include "runtime/cli/verbs.h"
+#include "runtime/mount_probe.h"
 
 namespace crisp::runtime::cli {
+namespace {
+
+// Why "rro" is missing from mountOptions, for the caller's error messages
+// (runtime-spec features: annotations are free-form).
+constexpr char kRroAnnotation[] = "org.crisp.mount.rro";
+
+nlohmann::json MountOptions(const absl::Status& rro) {
+  nlohmann::json options = {
+      "async",         "atime",      "bind",      "defaults", "dev",
+      "diratime",      "dirsync",    "exec",      "mand",     "noatime",
+      "nodev",         "nodiratime", "noexec",    "nomand",   "norelatime",
+      "nostrictatime", "nosuid",     "private",   "rbind",    "relatime",
+      "remount",       "ro",         "rprivate",  "rshared",  "rslave",
+      "runbindable",   "rw",         "shared",    "slave",    "strictatime",
+      "suid",          "sync",       "unbindable"};
+  if (rro.ok()) options.push_back("rro");
+  return options;
+}
+
+}  // namespace
 
 absl::Status Features(const Args& args) {
   using nlohmann::json;
+  absl::Status rro = mounts::ProbeRecursiveReadOnly();
   json j = {
       {"ociVersionMin", "1.0.0"},
       {"ociVersionMax", "1.2.0"},
       {"hooks", json::array()},
-      {"mountOptions",
-       {"async",         "atime",       "bind",     "defaults",  "dev",
-        "diratime",      "dirsync",     "exec",     "mand",      "noatime",
-        "nodev",         "nodiratime",  "noexec",   "nomand",    "norelatime",
-        "nostrictatime", "nosuid",      "private",  "rbind",     "relatime",
-        "remount",       "ro",          "rprivate", "rro",       "rshared",
-        "rslave",        "runbindable", "rw",       "shared",    "slave",
-        "strictatime",   "suid",        "sync",     "unbindable"}},
+      {"mountOptions", MountOptions(rro)},
+      {"annotations",
+       {{kRroAnnotation, rro.ok() ? "ok" : std::string(rro.message())}}},
       {"linux",
        {{"namespaces",
          {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"}},

@@ -84,6 +84,7 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
   auto s = std::make_unique<Services>();
   ASSIGN_OR_RETURN(s->helpers, SealHelpers(config));
   s->apparmor = SetUpAppArmor(HostAppArmor());
+  s->features = MeasureNodeFeatures(SealedExecPath(s->helpers.runtime.get()));
   s->health = std::make_unique<LiveNodeHealth>(config);
   s->network = std::make_unique<sandbox::CniPodNetwork>(
       config.cni.conf_dir,
@@ -109,9 +110,9 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
   ASSIGN_OR_RETURN(s->streaming,
                    streaming::StreamingServer::Start(
                        StreamingOptions(config, s->helpers, c, s->pods.get())));
-  s->runtime_service = std::make_unique<RuntimeService>(
-      RuntimeServiceDeps{&config, s->health.get(), s->pods.get(), c,
-                         s->images.get(), s->streaming.get(), &s->apparmor});
+  s->runtime_service = std::make_unique<RuntimeService>(RuntimeServiceDeps{
+      &config, s->health.get(), s->pods.get(), c, s->images.get(),
+      s->streaming.get(), &s->apparmor, &s->features});
   s->image_service = std::make_unique<ImageService>(
       ImageServiceDeps{&config, s->images.get(), ContainersRootDir(config)});
   return s;

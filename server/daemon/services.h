@@ -16,6 +16,7 @@
 #include "sandbox/pod_manager.h"
 #include "server/config/config.h"
 #include "server/daemon/apparmor_setup.h"
+#include "server/daemon/runtime_features.h"
 #include "server/health/node_health.h"
 #include "server/image_service/image_service.h"
 #include "server/runtime_service/runtime_service.h"
@@ -35,6 +36,7 @@ struct Services {
 
   SealedHelpers helpers;
   spec::AppArmorState apparmor;
+  spec::NodeFeatures features;  // measured by crisp-runtime at start-up
   std::unique_ptr<LiveNodeHealth> health;
   std::unique_ptr<sandbox::CniPodNetwork> network;
   std::unique_ptr<containers::ContainerManager> containers;

@@ -7,6 +7,7 @@
 #include "server/runtime_service/container_translate.h"
 #include "server/runtime_service/runtime_service.h"
 #include "server/spec/container_spec.h"
+#include "server/spec/node_features.h"
 #include "server/spec/request_checks.h"
 
 namespace crisp::server {
@@ -46,6 +47,8 @@ absl::StatusOr<std::string> RuntimeService::CreateContainerFor(
                    deps_.pods->AdmitCreate(req.pod_sandbox_id()));
   const sandbox::Pod& pod = admission.pod();
   RETURN_IF_ERROR(CheckLogLocation(config, pod));
+  RETURN_IF_ERROR(spec::CheckNodeSupports(
+      config, deps_.features ? *deps_.features : spec::NodeFeatures{}));
   ASSIGN_OR_RETURN(image::ImageRecord image,
                    FindImage(*deps_.images, config.image().image()));
   auto lease = deps_.images->leases().Acquire(ChainIds(image));

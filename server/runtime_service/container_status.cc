@@ -3,6 +3,7 @@
 #include "server/grpc_status.h"
 #include "server/rpc_log.h"
 #include "server/runtime_service/container_translate.h"
+#include "server/runtime_service/container_user.h"
 #include "server/runtime_service/runtime_service.h"
 #include "server/stream_batches.h"
 
@@ -34,6 +35,7 @@ grpc::Status RuntimeService::ContainerStatus(
     if (!c.ok()) return ToGrpcStatus(c.status());
     ToCriContainerStatus(*c, deps_.containers->StatusOf(*c),
                          resp->mutable_status());
+    FillContainerUser(*c, resp->mutable_status());
     if (req->verbose()) {
       (*resp->mutable_info())["info"] = containers::ContainerToJson(*c);
     }

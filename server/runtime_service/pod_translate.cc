@@ -67,8 +67,15 @@ v1::PodSandboxState ToCriState(sandbox::PodState s) {
 
 }  // namespace
 
+const std::vector<std::string>& RuntimeHandlerNames() {
+  static const auto* names = new std::vector<std::string>{"", "crisp"};
+  return *names;
+}
+
 absl::Status CheckRuntimeHandler(const std::string& handler) {
-  if (handler.empty() || handler == "crisp") return absl::OkStatus();
+  for (const std::string& name : RuntimeHandlerNames()) {
+    if (handler == name) return absl::OkStatus();
+  }
   return absl::NotFoundError(
       absl::StrCat("runtime handler \"", handler, "\" is not configured"));
 }

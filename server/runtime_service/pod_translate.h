@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "cri-api/api.pb.h"
@@ -13,6 +14,7 @@ namespace v1 = ::runtime::v1;
 
 // The handlers crispd answers to: "" and "crisp" are its own runtime.
 [[nodiscard]] absl::Status CheckRuntimeHandler(const std::string& handler);
+const std::vector<std::string>& RuntimeHandlerNames();
 
 [[nodiscard]] absl::StatusOr<sandbox::PodSpec> ToPodSpec(
     const v1::PodSandboxConfig& config, const std::string& runtime_handler);

@@ -14,6 +14,7 @@
 #include "server/health/node_health.h"
 #include "server/runtime_service/usage_rates.h"
 #include "server/spec/apparmor.h"
+#include "server/spec/node_features.h"
 
 namespace crisp::server {
 
@@ -29,6 +30,7 @@ struct RuntimeServiceDeps {
   image::ImageManager* images = nullptr;
   streaming::StreamingServer* streaming = nullptr;
   const spec::AppArmorState* apparmor = nullptr;  // null: not enabled
+  const spec::NodeFeatures* features = nullptr;   // null: none offered
 };
 
 namespace v1 = ::runtime::v1;

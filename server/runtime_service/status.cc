@@ -1,4 +1,5 @@
 #include "server/rpc_log.h"
+#include "server/runtime_service/pod_translate.h"
 #include "server/runtime_service/runtime_service.h"
 
 namespace crisp::server {
@@ -13,6 +14,21 @@ void AddCondition(v1::RuntimeStatus* status, const char* type,
   out->set_message(c.message);
 }
 
+// Every handler RunPodSandbox accepts, the default one under "" as
+// containerd lists it, with what was measured at start-up: kubelet and
+// critest look a handler up by the name a pod asks for.
+void AddRuntimeHandlers(v1::StatusResponse* resp,
+                        const spec::NodeFeatures* node) {
+  for (const std::string& name : RuntimeHandlerNames()) {
+    v1::RuntimeHandler* h = resp->add_runtime_handlers();
+    h->set_name(name);
+    v1::RuntimeHandlerFeatures* f = h->mutable_features();
+    f->set_recursive_read_only_mounts(node != nullptr &&
+                                      node->recursive_read_only_mounts);
+    f->set_user_namespaces(false);
+  }
+}
+
 }  // namespace
 
 grpc::Status RuntimeService::Status(grpc::ServerContext*,
@@ -22,6 +38,9 @@ grpc::Status RuntimeService::Status(grpc::ServerContext*,
     v1::RuntimeStatus* status = resp->mutable_status();
     AddCondition(status, "RuntimeReady", deps_.health->RuntimeReady());
     AddCondition(status, "NetworkReady", deps_.health->NetworkReady());
+    AddRuntimeHandlers(resp, deps_.features);
+    // Merge and Strict are both applied (spec/user.cc).
+    resp->mutable_features()->set_supplemental_groups_policy(true);
     if (req->verbose()) {
       (*resp->mutable_info())["config"] = ConfigToJson(*deps_.config).dump();
       (*resp->mutable_info())["apparmor"] = spec::DescribeAppArmor(

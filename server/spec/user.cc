@@ -153,8 +153,14 @@ absl::StatusOr<runtime::spec::User> ResolveUser(
   runtime::spec::User user;
   RETURN_IF_ERROR(ResolveUid(ref, files, user));
   RETURN_IF_ERROR(ResolveGid(ref, files, user));
+  // The primary gid leads the list, as containerd and CRI-O put it there
+  // (KEP-3619: Strict keeps run_as_group), so that it stays a group of
+  // the process whatever a setgid program later does to its gid.
+  user.additional_gids = {user.gid};
   if (sc.supplemental_groups_policy() == v1::Merge) {
-    user.additional_gids = MemberGroups(ref, files, user.uid);
+    std::vector<uint32_t> members = MemberGroups(ref, files, user.uid);
+    user.additional_gids.insert(user.additional_gids.end(), members.begin(),
+                                members.end());
   } else if (sc.supplemental_groups_policy() != v1::Strict) {
     return absl::InvalidArgumentError(
         absl::StrCat("supplemental_groups_policy ",

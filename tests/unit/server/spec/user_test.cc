@@ -35,8 +35,9 @@ TEST_F(UserTest, RootByDefaultWithItsGroups) {
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->uid, 0u);
   EXPECT_EQ(u->gid, 0u);
-  // "root" lists root but is its own group: only wheel is supplementary.
-  EXPECT_EQ(u->additional_gids, Gids{10});
+  // "root" lists root but is its own group: it comes in as the primary
+  // gid, first, then wheel.
+  EXPECT_EQ(u->additional_gids, (Gids{0, 10}));
 }
 
 TEST_F(UserTest, RunAsUserTakesGidAndGroupsFromTheImage) {
@@ -45,7 +46,7 @@ TEST_F(UserTest, RunAsUserTakesGidAndGroupsFromTheImage) {
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->uid, 33u);
   EXPECT_EQ(u->gid, 34u);
-  EXPECT_EQ(u->additional_gids, (Gids{10, 44}));
+  EXPECT_EQ(u->additional_gids, (Gids{34, 10, 44}));
 }
 
 TEST_F(UserTest, RunAsGroupOverridesTheGid) {
@@ -62,7 +63,7 @@ TEST_F(UserTest, UnknownUidRunsWithGidZero) {
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->uid, 1234u);
   EXPECT_EQ(u->gid, 0u);
-  EXPECT_TRUE(u->additional_gids.empty());
+  EXPECT_EQ(u->additional_gids, Gids{0});
 }
 
 TEST_F(UserTest, RunAsUsername) {
@@ -116,13 +117,46 @@ TEST_F(UserTest, SupplementalGroupsMergeOrStrict) {
   Security()->add_supplemental_groups(10);
   auto merged = Resolve("");
   ASSERT_TRUE(merged.ok()) << merged.status();
-  EXPECT_EQ(merged->additional_gids, (Gids{10, 44, 100}));
+  EXPECT_EQ(merged->additional_gids, (Gids{34, 10, 44, 100}));
   Security()->set_supplemental_groups_policy(v1::Strict);
   auto strict = Resolve("");
   ASSERT_TRUE(strict.ok()) << strict.status();
-  EXPECT_EQ(strict->additional_gids, (Gids{100, 10}));
+  // Strict: never /etc/group, but the primary gid stays.
+  EXPECT_EQ(strict->additional_gids, (Gids{34, 100, 10}));
   Security()->add_supplemental_groups(-1);
   EXPECT_FALSE(Resolve("").ok());
+}
+
+// critest v1.32.0's SupplementalGroupsPolicy specs, on the files of
+// test-image-predefined-group: default-user (1000:1000) is also listed in
+// group-defined-in-image (50000).
+TEST_F(UserTest, PredefinedGroupImageMergeAndStrict) {
+  Write("rootfs/etc/passwd",
+        "root:x:0:0:root:/root:/bin/sh\n"
+        "default-user:x:1000:1000:Linux User,,,:/home/default-user:/bin/sh\n");
+  Write("rootfs/etc/group",
+        "root:x:0:\ndefault-user:x:1000:\n"
+        "group-defined-in-image:x:50000:default-user\n");
+  Security()->mutable_run_as_user()->set_value(1000);
+  Security()->add_supplemental_groups(1234);
+  auto merged = Resolve("1000");
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_EQ(merged->gid, 1000u);
+  EXPECT_EQ(merged->additional_gids, (Gids{1000, 50000, 1234}));
+  Security()->set_supplemental_groups_policy(v1::Strict);
+  auto strict = Resolve("1000");
+  ASSERT_TRUE(strict.ok()) << strict.status();
+  EXPECT_EQ(strict->gid, 1000u);
+  EXPECT_EQ(strict->additional_gids, (Gids{1000, 1234}));
+}
+
+TEST_F(UserTest, TheGidIsListedOnce) {
+  Security()->set_run_as_username("www");
+  Security()->add_supplemental_groups(34);
+  Security()->add_supplemental_groups(44);
+  auto u = Resolve("");
+  ASSERT_TRUE(u.ok()) << u.status();
+  EXPECT_EQ(u->additional_gids, (Gids{34, 10, 44}));
 }
 
 TEST_F(UserTest, NoPasswdFile) {
