@@ -36,14 +36,15 @@ absl::StatusOr<SealedHelpers> SealHelpers(const Config& config) {
 }
 
 containers::ContainerManagerOptions ContainerOptions(
-    const Config& config, const SealedHelpers& helpers) {
+    const Config& config, const SealedHelpers& helpers, events::Hub* events) {
   return {.state_dir = config.state + "/containers",
           .root_dir = config.root + "/containers",
           .runtime = std::make_shared<containers::MonitorRuntime>(
               containers::MonitorRuntimeOptions{
                   .monitor_path = SealedExecPath(helpers.monitor.get()),
                   .runtime_path = SealedExecPath(helpers.runtime.get())}),
-          .rootfs = std::make_shared<containers::OverlayRootfs>()};
+          .rootfs = std::make_shared<containers::OverlayRootfs>(),
+          .events = events};
 }
 
 // How streaming sessions reach containers and pods, looked up when the
@@ -84,12 +85,14 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
       config.cni.conf_dir,
       cni::NetworkOptions{
           config.cni.bin_dirs, config.root + "/cni/results", {}});
-  ASSIGN_OR_RETURN(s->containers,
-                   containers::ContainerManager::Open(
-                       ContainerOptions(config, s->helpers), db));
+  ASSIGN_OR_RETURN(
+      s->containers,
+      containers::ContainerManager::Open(
+          ContainerOptions(config, s->helpers, s->events.get()), db));
   sandbox::PodManagerOptions pod_options =
       PodManagerOptionsFrom(config, s->network.get());
   pod_options.pause_path = SealedExecPath(s->helpers.pause.get());
+  pod_options.events = s->events.get();
   ASSIGN_OR_RETURN(s->pods, sandbox::PodManager::Open(pod_options, db));
   containers::ContainerManager* c = s->containers.get();
   s->pods->stop_containers = [c](const std::string& pod) {
@@ -104,9 +107,9 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
   ASSIGN_OR_RETURN(s->streaming,
                    streaming::StreamingServer::Start(
                        StreamingOptions(config, s->helpers, c, s->pods.get())));
-  s->runtime_service = std::make_unique<RuntimeService>(
-      RuntimeServiceDeps{&config, s->health.get(), s->pods.get(), c,
-                         s->images.get(), s->streaming.get(), &s->apparmor});
+  s->runtime_service = std::make_unique<RuntimeService>(RuntimeServiceDeps{
+      &config, s->health.get(), s->pods.get(), c, s->images.get(),
+      s->streaming.get(), &s->apparmor, s->events.get()});
   s->image_service = std::make_unique<ImageService>(
       ImageServiceDeps{&config, s->images.get()});
   return s;

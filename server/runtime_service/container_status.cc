@@ -1,5 +1,4 @@
 // ContainerStatus, ListContainers and StreamContainers.
-#include "containers/container_json.h"
 #include "server/grpc_status.h"
 #include "server/rpc_log.h"
 #include "server/runtime_service/container_translate.h"
@@ -32,10 +31,10 @@ grpc::Status RuntimeService::ContainerStatus(
   return LoggedRpc("ContainerStatus", id, [&] {
     auto c = deps_.containers->Get(id);
     if (!c.ok()) return ToGrpcStatus(c.status());
-    ToCriContainerStatus(*c, deps_.containers->StatusOf(*c),
-                         resp->mutable_status());
+    containers::ContainerStatus status = deps_.containers->StatusOf(*c);
+    ToCriContainerStatus(*c, status, resp->mutable_status());
     if (req->verbose()) {
-      (*resp->mutable_info())["info"] = containers::ContainerToJson(*c);
+      (*resp->mutable_info())["info"] = deps_.containers->InfoJson(*c, status);
     }
     return grpc::Status::OK;
   });
