@@ -10,6 +10,7 @@
 
 #include "runtime/bundle.h"
 #include "runtime/runtime.h"
+#include "runtime/spec/spec.h"
 
 namespace crisp::containers {
 
@@ -25,17 +26,24 @@ struct Container {
   std::string pod_id;
   std::string name;
   uint32_t attempt = 0;
-  std::string image_ref;                   // as asked
-  std::string image_id;                    // config digest
+  std::string image_ref;         // as asked
+  std::string image_id;          // config digest
+  std::string image_digest_ref;  // repo@sha256:manifest, or "" when unknown
   std::vector<std::string> snapshot_keys;  // chain ids the rootfs stacks
   std::map<std::string, std::string> labels, annotations;
   std::string log_path;  // absolute; empty without a pod log directory
   bool tty = false, stdin_open = false, stdin_once = false;
   int stop_signal = 15;
   std::vector<MountRecord> mounts;
+  // What the container runs with, from its OCI spec: the cgroup limits
+  // (kept current by Update; no device rules) and the init's user.
+  runtime::spec::Resources resources;
+  runtime::spec::User user;
   bool creating = true;  // cleared once the monitor holds the container
   int64_t created_unix_nanos = 0;
   int64_t started_unix_nanos = 0;  // 0 until StartContainer
+  // Its STOPPED event is out: published once, even across restarts.
+  bool exit_published = false;
   std::string dir;    // <state>/containers/<id>: bundle, monitor, exit.json
   std::string layer;  // <root>/containers/<id>: overlay upper and work
 

@@ -2,10 +2,38 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "runtime/spec/json.h"
 
 namespace crisp::containers {
 
 using nlohmann::json;
+
+namespace {
+
+json UserToJson(const runtime::spec::User& u) {
+  return {
+      {"uid", u.uid}, {"gid", u.gid}, {"additionalGids", u.additional_gids}};
+}
+
+// Fields added after the first release: absent from older rows.
+absl::Status ReadLaterFields(const json& j, Container& c) {
+  c.image_digest_ref = j.value("imageDigestRef", "");
+  c.exit_published = j.value("exitPublished", false);
+  if (j.contains("resources")) {
+    auto r = runtime::spec::ParseResources(j.at("resources").dump());
+    if (!r.ok()) return r.status();
+    c.resources = *std::move(r);
+  }
+  if (j.contains("user")) {
+    const json& u = j.at("user");
+    c.user.uid = u.at("uid").get<uint32_t>();
+    c.user.gid = u.at("gid").get<uint32_t>();
+    u.at("additionalGids").get_to(c.user.additional_gids);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 std::string Container::Key() const {
   return absl::StrCat(pod_id, "/", name, "/", attempt);
@@ -25,6 +53,7 @@ std::string ContainerToJson(const Container& c) {
               {"attempt", c.attempt},
               {"imageRef", c.image_ref},
               {"imageId", c.image_id},
+              {"imageDigestRef", c.image_digest_ref},
               {"snapshotKeys", c.snapshot_keys},
               {"labels", c.labels},
               {"annotations", c.annotations},
@@ -34,9 +63,12 @@ std::string ContainerToJson(const Container& c) {
               {"stdinOnce", c.stdin_once},
               {"stopSignal", c.stop_signal},
               {"mounts", mounts},
+              {"resources", runtime::spec::ToJson(c.resources)},
+              {"user", UserToJson(c.user)},
               {"creating", c.creating},
               {"createdUnixNanos", c.created_unix_nanos},
               {"startedUnixNanos", c.started_unix_nanos},
+              {"exitPublished", c.exit_published},
               {"dir", c.dir},
               {"layer", c.layer}}
       .dump();
@@ -74,6 +106,11 @@ absl::StatusOr<Container> ContainerFromJson(const std::string& text) {
     c.started_unix_nanos = j.at("startedUnixNanos").get<int64_t>();
     c.dir = j.at("dir").get<std::string>();
     c.layer = j.at("layer").get<std::string>();
+    absl::Status later = ReadLaterFields(j, c);
+    if (!later.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("stored container ", c.id, ": ", later.message()));
+    }
   } catch (const json::exception& e) {
     return absl::InvalidArgumentError(
         absl::StrCat("stored container ", c.id, ": ", e.what()));

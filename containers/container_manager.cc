@@ -11,7 +11,9 @@
 #include "common/process.h"
 #include "common/rollback.h"
 #include "common/status.h"
+#include "containers/container_info.h"
 #include "containers/container_status.h"
+#include "containers/resources_merge.h"
 #include "containers/rootfs_mount.h"
 #include "runtime/seccomp_file.h"
 #include "runtime/spec/json.h"
@@ -51,6 +53,15 @@ absl::Status WriteBundle(const Container& c, runtime::spec::Spec& spec) {
   return absl::OkStatus();
 }
 
+// What ContainerStatus reports the container runs with.
+void RecordRunsWith(const runtime::spec::Spec& spec, Container& c) {
+  if (spec.process) c.user = spec.process->user;
+  if (spec.linux && spec.linux->resources) {
+    c.resources = *spec.linux->resources;
+    c.resources.devices.clear();  // the device cgroup's rules: not limits
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ContainerManager>> ContainerManager::Open(
@@ -63,6 +74,12 @@ absl::StatusOr<std::unique_ptr<ContainerManager>> ContainerManager::Open(
   RETURN_IF_ERROR(MakeDirs(options.root_dir, 0711));
   std::unique_ptr<ContainerManager> m(
       new ContainerManager(std::move(options), db));
+  if (m->options_.events != nullptr) {
+    ASSIGN_OR_RETURN(m->watcher_,
+                     ExitWatcher::Start([p = m.get()](const std::string& id) {
+                       p->NoteExit(id);
+                     }));
+  }
   RETURN_IF_ERROR(m->Recover());
   return m;
 }
@@ -83,8 +100,17 @@ absl::Status ContainerManager::Recover() {
       RETURN_IF_ERROR(store_.Put(c));
     }
     RETURN_IF_ERROR(ids_.Add(c.id));
-    absl::MutexLock l(&mu_);
-    containers_[c.id] = std::move(c);
+    {
+      absl::MutexLock l(&mu_);
+      containers_[c.id] = c;
+    }
+    // An exit while crispd was down yields its STOPPED event now; the
+    // others are watched from here on.
+    if (StatusOf(c).state == ContainerState::kExited) {
+      PublishExitLocked(c, /*persist=*/true);
+    } else {
+      WatchExit(c);
+    }
   }
   return absl::OkStatus();
 }
@@ -126,21 +152,27 @@ absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
   if (req.pod_still_ready) RETURN_IF_ERROR(req.pod_still_ready());
   RETURN_IF_ERROR(failpoint::Hit("container.create.before_save"));
   c.creating = false;
-  RETURN_IF_ERROR(ids_.Add(c.id));
-  absl::Status saved = Save(c);
-  if (!saved.ok()) {
-    ids_.Remove(c.id);
-    return saved;
+  {
+    LockTable::Guard lock(&locks_, c.id);
+    RETURN_IF_ERROR(ids_.Add(c.id));
+    absl::Status saved = Save(c);
+    if (!saved.ok()) {
+      ids_.Remove(c.id);
+      return saved;
+    }
+    undo.Release();
+    Publish(events::Kind::kCreated, c);
   }
-  undo.Release();
+  WatchExit(c);
   return c;
 }
 
 // The bundle (config.json beside the rootfs) and the monitor that creates
 // the container from it and holds it until Start.
-absl::Status ContainerManager::Spawn(const Container& c,
+absl::Status ContainerManager::Spawn(Container& c,
                                      const SpecBuilder& build_spec) {
   ASSIGN_OR_RETURN(runtime::spec::Spec spec, build_spec(c.id, c.RootfsPath()));
+  RecordRunsWith(spec, c);
   RETURN_IF_ERROR(WriteBundle(c, spec));
   RETURN_IF_ERROR(failpoint::Hit("container.create.after_spec"));
   if (!c.log_path.empty())
@@ -208,7 +240,9 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   RETURN_IF_ERROR(failpoint::Hit("container.start.before_runtime"));
   if (!interrupted) RETURN_IF_ERROR(options_.runtime->Start(c.Ref()));
   RETURN_IF_ERROR(failpoint::Hit("container.start.after_runtime"));
-  return Save(c);
+  RETURN_IF_ERROR(Save(c));
+  Publish(events::Kind::kStarted, c);
+  return absl::OkStatus();
 }
 
 // The grace period is waited out without the container's lock, so that a
@@ -269,11 +303,18 @@ absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
   LockTable::Guard lock(&locks_, *id);
   ASSIGN_OR_RETURN(Container c, Get(*id));
   RETURN_IF_ERROR(KillLocked(c));
+  // Its STOPPED event, if the watcher has not published it yet, goes
+  // before DELETED.
+  PublishExitLocked(c, /*persist=*/false);
+  if (watcher_ != nullptr) watcher_->Forget(c.id);
   Destroy(c);
   RETURN_IF_ERROR(store_.Delete(c.id));
   ids_.Remove(c.id);
-  absl::MutexLock l(&mu_);
-  containers_.erase(c.id);
+  {
+    absl::MutexLock l(&mu_);
+    containers_.erase(c.id);
+  }
+  Publish(events::Kind::kDeleted, c);
   return absl::OkStatus();
 }
 
@@ -339,8 +380,13 @@ absl::Status ContainerManager::ReopenLog(const std::string& id_or_prefix) {
 absl::Status ContainerManager::Update(
     const std::string& id_or_prefix,
     const runtime::spec::Resources& resources) {
-  ASSIGN_OR_RETURN(Container c, Running(id_or_prefix));
-  return options_.runtime->Update(c.Ref(), resources);
+  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
+  LockTable::Guard lock(&locks_, id);
+  ASSIGN_OR_RETURN(Container c, Running(id));
+  RETURN_IF_ERROR(options_.runtime->Update(c.Ref(), resources));
+  c.resources = MergeResources(std::move(c.resources), resources);
+  c.resources.devices.clear();
+  return Save(c);
 }
 
 absl::StatusOr<runtime::cgroups::Stats> ContainerManager::Stats(
@@ -350,6 +396,11 @@ absl::StatusOr<runtime::cgroups::Stats> ContainerManager::Stats(
 
 ContainerStatus ContainerManager::StatusOf(const Container& c) const {
   return ReadStatus(*options_.runtime, c);
+}
+
+std::string ContainerManager::InfoJson(const Container& c,
+                                       const ContainerStatus& s) const {
+  return ContainerInfoJson(*options_.runtime, c, s);
 }
 
 std::vector<std::string> ContainerManager::SnapshotsInUse() {

@@ -13,11 +13,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/event_hub.h"
 #include "common/id.h"
 #include "common/lock_table.h"
 #include "containers/container.h"
 #include "containers/container_store.h"
 #include "containers/exec_sync.h"
+#include "containers/exit_watcher.h"
 #include "containers/rootfs_mount.h"
 #include "runtime/cgroups/stats.h"
 #include "runtime/runtime.h"
@@ -32,6 +34,8 @@ struct ContainerManagerOptions {
   // root file systems (OverlayRootfs in crispd): both required.
   std::shared_ptr<runtime::Runtime> runtime;
   std::shared_ptr<RootfsMounter> rootfs;
+  // Where lifecycle events go (GetContainerEvents); none when null.
+  events::Hub* events = nullptr;
 };
 
 using SpecBuilder = std::function<absl::StatusOr<runtime::spec::Spec>(
@@ -66,6 +70,8 @@ class ContainerManager {
   [[nodiscard]] absl::StatusOr<Container> Get(const std::string& id_or_prefix);
   std::vector<Container> List();
   ContainerStatus StatusOf(const Container& c) const;
+  // The verbose status info (container_info.h).
+  std::string InfoJson(const Container& c, const ContainerStatus& s) const;
 
   // A command run to completion in a running container.
   [[nodiscard]] absl::StatusOr<ExecResult> ExecSync(
@@ -93,13 +99,18 @@ class ContainerManager {
   absl::Status Recover();
   absl::StatusOr<Container> Running(const std::string& id_or_prefix);
   absl::StatusOr<Container> Make(const CreateRequest& request);
-  absl::Status Spawn(const Container& c, const SpecBuilder& build_spec);
+  absl::Status Spawn(Container& c, const SpecBuilder& build_spec);
   void Destroy(const Container& c);
   absl::StatusOr<std::string> SignalStop(const std::string& id);
   absl::Status KillLocked(const Container& c);
   absl::Status Save(const Container& c);
   absl::StatusOr<std::string> Resolve(const std::string& id_or_prefix);
   std::vector<std::string> IdsInPod(const std::string& pod_id);
+  // Events (container_events.cc).
+  void Publish(events::Kind kind, const Container& c);
+  void WatchExit(const Container& c);
+  void NoteExit(const std::string& id);
+  void PublishExitLocked(Container c, bool persist);
 
   ContainerManagerOptions options_;
   ContainerStore store_;
@@ -107,6 +118,8 @@ class ContainerManager {
   LockTable locks_;
   absl::Mutex mu_;
   std::map<std::string, Container> containers_ ABSL_GUARDED_BY(mu_);
+  // Last: its thread calls into the members above, so it stops first.
+  std::unique_ptr<ExitWatcher> watcher_;
 };
 
 }  // namespace crisp::containers

@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/process.h"
+#include "common/status.h"
 #include "containers/exec_sync.h"
 #include "containers/monitor_stop.h"
 #include "runtime/bundle.h"
@@ -91,6 +93,17 @@ bool MonitorRuntime::WaitForExit(const runtime::ContainerRef& c,
     absl::SleepFor(pause);
     pause = std::min(pause * 2, absl::Milliseconds(20));
   }
+}
+
+absl::StatusOr<UniqueFd> MonitorRuntime::HolderFd(
+    const runtime::ContainerRef& c) {
+  ASSIGN_OR_RETURN(ProcessId monitor, runtime::monitor::FindMonitor(c.dir));
+  return OpenProcess(monitor);
+}
+
+absl::StatusOr<int> MonitorRuntime::InitPid(const runtime::ContainerRef& c) {
+  ASSIGN_OR_RETURN(runtime::state::State s, runtime::state::Load(StateDir(c)));
+  return s.init.pid;
 }
 
 absl::StatusOr<runtime::ExecOutput> MonitorRuntime::Exec(

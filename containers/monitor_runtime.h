@@ -30,6 +30,10 @@ class MonitorRuntime final : public runtime::Runtime {
       const runtime::ContainerRef& c) override;
   bool WaitForExit(const runtime::ContainerRef& c,
                    absl::Duration timeout) override;
+  // A pidfd of the container's monitor, which exits once it has recorded
+  // the exit.
+  absl::StatusOr<UniqueFd> HolderFd(const runtime::ContainerRef& c) override;
+  absl::StatusOr<int> InitPid(const runtime::ContainerRef& c) override;
   absl::StatusOr<runtime::ExecOutput> Exec(
       const runtime::ContainerRef& c,
       const runtime::ExecCommand& command) override;

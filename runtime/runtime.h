@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/unique_fd.h"
 #include "runtime/cgroups/stats.h"
 #include "runtime/spec/spec.h"
 
@@ -87,6 +88,18 @@ class Runtime {
   // True once the exit is recorded (or the container was deleted), false
   // after `timeout`.
   virtual bool WaitForExit(const ContainerRef& c, absl::Duration timeout) = 0;
+  // A file descriptor that polls readable once whatever holds the
+  // container is gone, its exit recorded (or lost): how crispd learns of
+  // exits without polling. NotFound when it is gone already; Unimplemented
+  // where a runtime cannot tell.
+  [[nodiscard]] virtual absl::StatusOr<UniqueFd> HolderFd(
+      const ContainerRef& c) {
+    return absl::UnimplementedError("this runtime reports no exits");
+  }
+  // The host pid of the container's init (verbose status only).
+  [[nodiscard]] virtual absl::StatusOr<int> InitPid(const ContainerRef& c) {
+    return absl::UnimplementedError("this runtime reports no pids");
+  }
 
   // DeadlineExceeded after the command's timeout, once it and what it
   // started are killed.

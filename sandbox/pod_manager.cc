@@ -165,6 +165,8 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
     return saved;
   }
   undo.Release();
+  Publish(events::Kind::kCreated, pod);
+  Publish(events::Kind::kStarted, pod);
   return pod;
 }
 
@@ -228,12 +230,14 @@ absl::Status PodManager::Stop(const std::string& id_or_prefix) {
   if (absl::IsNotFound(found.status())) return absl::OkStatus();  // removed
   if (!found.ok()) return found.status();
   Pod pod = *std::move(found);
+  bool was_ready = pod.state == PodState::kReady;
   RETURN_IF_ERROR(CloseToCreates(id));
   if (stop_containers) RETURN_IF_ERROR(stop_containers(id));
   RETURN_IF_ERROR(failpoint::Hit("sandbox.stop.after_containers"));
   absl::Status s = TearDown(pod);
   if (s.ok()) s = failpoint::Hit("sandbox.stop.before_save");
   RETURN_IF_ERROR(Save(pod));  // whatever was torn down stays recorded
+  if (s.ok() && was_ready) Publish(events::Kind::kStopped, pod);
   return s;
 }
 
@@ -248,10 +252,34 @@ absl::Status PodManager::Remove(const std::string& id_or_prefix) {
   RETURN_IF_ERROR(RemoveAll(pod.dir));
   RETURN_IF_ERROR(store_.Delete(pod.id));
   ids_.Remove(pod.id);
-  absl::MutexLock l(&mu_);
-  pods_.erase(pod.id);
-  gates_.erase(pod.id);  // Stop drained it: no admission refers to it
+  {
+    absl::MutexLock l(&mu_);
+    pods_.erase(pod.id);
+    gates_.erase(pod.id);  // Stop drained it: no admission refers to it
+    KeepRemoved(pod);
+  }
+  Publish(events::Kind::kDeleted, pod);
   return absl::OkStatus();
+}
+
+void PodManager::Publish(events::Kind kind, const Pod& pod) {
+  if (options_.events == nullptr) return;
+  options_.events->Publish({kind, pod.id, pod.id, NowUnixNanos()});
+}
+
+// Enough for the DELETED events of a burst of removals to be read.
+void PodManager::KeepRemoved(Pod pod) {
+  constexpr size_t kKept = 256;
+  if (removed_.size() >= kKept) removed_.pop_front();
+  removed_.push_back(std::move(pod));
+}
+
+absl::StatusOr<Pod> PodManager::Removed(const std::string& id) {
+  absl::MutexLock l(&mu_);
+  for (auto it = removed_.rbegin(); it != removed_.rend(); ++it) {
+    if (it->id == id) return *it;
+  }
+  return absl::NotFoundError(absl::StrCat("pod sandbox ", id, " not found"));
 }
 
 absl::StatusOr<PodCreateAdmission> PodManager::AdmitCreate(

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/event_hub.h"
 #include "common/id.h"
 #include "common/lock_table.h"
 #include "common/store/database.h"
@@ -33,6 +35,9 @@ struct PodManagerOptions {
   std::string pause_path;  // crisp-pause, for pods sharing a PID namespace
   // How long Stop waits for container creates in flight in the pod.
   absl::Duration create_drain_timeout = absl::Seconds(60);
+  // Where the pod's own lifecycle events go, as containerd sends them: a
+  // container event whose container id is the pod's. None when null.
+  events::Hub* events = nullptr;
 };
 
 class PodManager;
@@ -79,6 +84,9 @@ class PodManager {
 
   [[nodiscard]] absl::StatusOr<Pod> Get(const std::string& id_or_prefix);
   std::vector<Pod> List();
+  // A pod removed lately, as it was last (NotFound once forgotten): what
+  // its DELETED event describes, read after the pod is gone.
+  [[nodiscard]] absl::StatusOr<Pod> Removed(const std::string& id);
 
   // The readiness check of a container create: FailedPrecondition unless
   // the pod is ready and not being stopped, NotFound when it is gone.
@@ -108,6 +116,8 @@ class PodManager {
   absl::Status ReadyForCreate(const std::string& id) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void EndCreate(const std::string& id);
+  void Publish(events::Kind kind, const Pod& pod);
+  void KeepRemoved(Pod pod) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // Creates in flight per pod, and whether Stop has begun (then no new
   // create is admitted and those in flight fail their StillReady).
@@ -123,6 +133,7 @@ class PodManager {
   absl::Mutex mu_;
   std::map<std::string, Pod> pods_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, CreateGate> gates_ ABSL_GUARDED_BY(mu_);
+  std::deque<Pod> removed_ ABSL_GUARDED_BY(mu_);  // newest last
 };
 
 }  // namespace crisp::sandbox

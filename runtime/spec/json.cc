@@ -195,6 +195,7 @@ absl::StatusOr<Resources> ParseResources(const std::string& text) {
 json ToJson(const Spec& spec) { return Write(spec); }
 json ToJson(const Process& process) { return Write(process); }
 json ToJson(const Seccomp& seccomp) { return Write(seccomp); }
+json ToJson(const Resources& resources) { return Write(resources); }
 
 absl::StatusOr<Spec> LoadBundle(const std::string& bundle) {
   ASSIGN_OR_RETURN(std::string text,

@@ -19,6 +19,7 @@ namespace crisp::runtime::spec {
 nlohmann::json ToJson(const Spec& spec);
 nlohmann::json ToJson(const Process& process);
 nlohmann::json ToJson(const Seccomp& seccomp);
+nlohmann::json ToJson(const Resources& resources);
 
 // Reads, parses and validates <bundle>/config.json.
 [[nodiscard]] absl::StatusOr<Spec> LoadBundle(const std::string& bundle);

@@ -136,6 +136,9 @@ absl::Status Daemon::Serve() {
 
   int sig = WaitForShutdownSignal();
   LOG(INFO) << "signal " << sig << ": shutting down";
+  // Event streams never end on their own: end them, so the drain below
+  // does not wait them out.
+  services->events->Shutdown();
   if (!DrainRpcs(std::chrono::seconds(config_.shutdown_timeout_seconds))) {
     LOG(WARNING) << "RPCs still in flight after "
                  << config_.shutdown_timeout_seconds << "s: cancelling them";

@@ -41,14 +41,15 @@ std::string ContainersRootDir(const Config& config) {
 }
 
 containers::ContainerManagerOptions ContainerOptions(
-    const Config& config, const SealedHelpers& helpers) {
+    const Config& config, const SealedHelpers& helpers, events::Hub* events) {
   return {.state_dir = config.state + "/containers",
           .root_dir = ContainersRootDir(config),
           .runtime = std::make_shared<containers::MonitorRuntime>(
               containers::MonitorRuntimeOptions{
                   .monitor_path = SealedExecPath(helpers.monitor.get()),
                   .runtime_path = SealedExecPath(helpers.runtime.get())}),
-          .rootfs = std::make_shared<containers::OverlayRootfs>()};
+          .rootfs = std::make_shared<containers::OverlayRootfs>(),
+          .events = events};
 }
 
 // How streaming sessions reach containers and pods, looked up when the
@@ -90,12 +91,14 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
       config.cni.conf_dir,
       cni::NetworkOptions{
           config.cni.bin_dirs, config.root + "/cni/results", {}});
-  ASSIGN_OR_RETURN(s->containers,
-                   containers::ContainerManager::Open(
-                       ContainerOptions(config, s->helpers), db));
+  ASSIGN_OR_RETURN(
+      s->containers,
+      containers::ContainerManager::Open(
+          ContainerOptions(config, s->helpers, s->events.get()), db));
   sandbox::PodManagerOptions pod_options =
       PodManagerOptionsFrom(config, s->network.get());
   pod_options.pause_path = SealedExecPath(s->helpers.pause.get());
+  pod_options.events = s->events.get();
   ASSIGN_OR_RETURN(s->pods, sandbox::PodManager::Open(pod_options, db));
   containers::ContainerManager* c = s->containers.get();
   s->pods->stop_containers = [c](const std::string& pod) {
@@ -112,7 +115,7 @@ absl::StatusOr<std::unique_ptr<Services>> Services::Make(const Config& config,
                        StreamingOptions(config, s->helpers, c, s->pods.get())));
   s->runtime_service = std::make_unique<RuntimeService>(RuntimeServiceDeps{
       &config, s->health.get(), s->pods.get(), c, s->images.get(),
-      s->streaming.get(), &s->apparmor, &s->features});
+      s->streaming.get(), &s->apparmor, &s->features, s->events.get()});
   s->image_service = std::make_unique<ImageService>(
       ImageServiceDeps{&config, s->images.get(), ContainersRootDir(config)});
   return s;

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "common/event_hub.h"
 #include "common/store/database.h"
 #include "common/unique_fd.h"
 #include "containers/container_manager.h"
@@ -34,6 +35,8 @@ struct Services {
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Services>> Make(
       const Config& config, store::Database* db);
 
+  // First: the lifecycles publish into it until they are gone.
+  std::unique_ptr<events::Hub> events = std::make_unique<events::Hub>();
   SealedHelpers helpers;
   spec::AppArmorState apparmor;
   spec::NodeFeatures features;  // measured by crisp-runtime at start-up

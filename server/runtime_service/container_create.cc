@@ -2,6 +2,7 @@
 // records its layers), the OCI spec from server/spec, and the container
 // manager.
 #include "common/status.h"
+#include "image/reference.h"
 #include "server/grpc_status.h"
 #include "server/rpc_log.h"
 #include "server/runtime_service/container_translate.h"
@@ -31,6 +32,20 @@ absl::Status CheckLogLocation(const v1::ContainerConfig& config,
   return spec::CheckLogDirectory(pod.spec.log_directory);
 }
 
+// ContainerStatus.image_ref: the repo digest of the repository the image
+// was asked by (containerd reports a repo digest too), else any, else the
+// image id.
+std::string DigestRef(const image::ImageRecord& image,
+                      const std::string& asked) {
+  auto ref = image::ParseReference(asked);
+  if (ref.ok()) {
+    for (const std::string& d : image.repo_digests) {
+      if (d.rfind(ref->Name() + "@", 0) == 0) return d;
+    }
+  }
+  return image.repo_digests.empty() ? image.id : image.repo_digests.front();
+}
+
 std::vector<std::string> ChainIds(const image::ImageRecord& image) {
   std::vector<std::string> ids;
   for (const auto& l : image.layers) ids.push_back(l.chain_id);
@@ -57,6 +72,7 @@ absl::StatusOr<std::string> RuntimeService::CreateContainerFor(
   containers::CreateRequest create;
   create.container = ToContainerRecord(config, pod.id, pod.spec.log_directory);
   create.container.image_id = image.id;
+  create.container.image_digest_ref = DigestRef(image, config.image().image());
   create.container.snapshot_keys = ChainIds(image);
   ASSIGN_OR_RETURN(create.container.stop_signal,
                    spec::StopSignal(*image_config));

@@ -1,9 +1,7 @@
 // ContainerStatus, ListContainers and StreamContainers.
-#include "containers/container_json.h"
 #include "server/grpc_status.h"
 #include "server/rpc_log.h"
 #include "server/runtime_service/container_translate.h"
-#include "server/runtime_service/container_user.h"
 #include "server/runtime_service/runtime_service.h"
 #include "server/stream_batches.h"
 
@@ -33,11 +31,10 @@ grpc::Status RuntimeService::ContainerStatus(
   return LoggedRpc("ContainerStatus", id, [&] {
     auto c = deps_.containers->Get(id);
     if (!c.ok()) return ToGrpcStatus(c.status());
-    ToCriContainerStatus(*c, deps_.containers->StatusOf(*c),
-                         resp->mutable_status());
-    FillContainerUser(*c, resp->mutable_status());
+    containers::ContainerStatus status = deps_.containers->StatusOf(*c);
+    ToCriContainerStatus(*c, status, resp->mutable_status());
     if (req->verbose()) {
-      (*resp->mutable_info())["info"] = containers::ContainerToJson(*c);
+      (*resp->mutable_info())["info"] = deps_.containers->InfoJson(*c, status);
     }
     return grpc::Status::OK;
   });

@@ -51,6 +51,38 @@ void ToCriMetadata(const Container& c, v1::ContainerMetadata* out) {
   out->set_attempt(c.attempt);
 }
 
+// The digest reference, for rows from before it was recorded: the id.
+const std::string& ImageRef(const Container& c) {
+  return c.image_digest_ref.empty() ? c.image_id : c.image_digest_ref;
+}
+
+void ToCriResources(const runtime::spec::Resources& r,
+                    v1::LinuxContainerResources* out) {
+  if (r.cpu) {
+    out->set_cpu_period(static_cast<int64_t>(r.cpu->period.value_or(0)));
+    out->set_cpu_quota(r.cpu->quota.value_or(0));
+    out->set_cpu_shares(static_cast<int64_t>(r.cpu->shares.value_or(0)));
+    out->set_cpuset_cpus(r.cpu->cpus);
+    out->set_cpuset_mems(r.cpu->mems);
+  }
+  if (r.memory) {
+    out->set_memory_limit_in_bytes(r.memory->limit.value_or(0));
+    out->set_memory_swap_limit_in_bytes(r.memory->swap.value_or(0));
+  }
+  for (const auto& h : r.hugepage_limits) {
+    auto* limit = out->add_hugepage_limits();
+    limit->set_page_size(h.page_size);
+    limit->set_limit(h.limit);
+  }
+  out->mutable_unified()->insert(r.unified.begin(), r.unified.end());
+}
+
+void ToCriUser(const runtime::spec::User& u, v1::LinuxContainerUser* out) {
+  out->set_uid(u.uid);
+  out->set_gid(u.gid);
+  for (uint32_t g : u.additional_gids) out->add_supplemental_groups(g);
+}
+
 }  // namespace
 
 void ToCriContainer(const Container& c, const ContainerStatus& status,
@@ -59,7 +91,7 @@ void ToCriContainer(const Container& c, const ContainerStatus& status,
   out->set_pod_sandbox_id(c.pod_id);
   ToCriMetadata(c, out->mutable_metadata());
   out->mutable_image()->set_image(c.image_ref);
-  out->set_image_ref(c.image_id);
+  out->set_image_ref(ImageRef(c));
   out->set_image_id(c.image_id);
   out->set_state(ToCriState(status.state));
   out->set_created_at(c.created_unix_nanos);
@@ -78,7 +110,7 @@ void ToCriContainerStatus(const Container& c, const ContainerStatus& status,
   out->set_finished_at(status.finished_at);
   out->set_exit_code(status.exit_code);
   out->mutable_image()->set_image(c.image_ref);
-  out->set_image_ref(c.image_id);
+  out->set_image_ref(ImageRef(c));
   out->set_image_id(c.image_id);
   out->set_reason(status.reason);
   out->set_message(status.message);
@@ -93,6 +125,8 @@ void ToCriContainerStatus(const Container& c, const ContainerStatus& status,
     mount->set_propagation(static_cast<v1::MountPropagation>(m.propagation));
   }
   out->set_log_path(c.log_path);
+  ToCriResources(c.resources, out->mutable_resources()->mutable_linux());
+  ToCriUser(c.user, out->mutable_user()->mutable_linux());
 }
 
 bool MatchesFilter(const Container& c, const ContainerStatus& status,

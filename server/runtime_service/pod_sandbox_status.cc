@@ -1,7 +1,10 @@
 // PodSandboxStatus, ListPodSandbox and StreamPodSandboxes.
+#include "common/process.h"
+#include "nlohmann/json.hpp"
 #include "sandbox/pod_json.h"
 #include "server/grpc_status.h"
 #include "server/rpc_log.h"
+#include "server/runtime_service/container_translate.h"
 #include "server/runtime_service/pod_translate.h"
 #include "server/runtime_service/runtime_service.h"
 #include "server/stream_batches.h"
@@ -18,6 +21,25 @@ std::vector<sandbox::Pod> Filtered(sandbox::PodManager& pods,
   return out;
 }
 
+void AddContainerStatuses(containers::ContainerManager& manager,
+                          const std::string& pod_id,
+                          v1::PodSandboxStatusResponse* resp) {
+  for (const containers::Container& c : manager.List()) {
+    if (c.pod_id != pod_id) continue;
+    ToCriContainerStatus(c, manager.StatusOf(c),
+                         resp->add_containers_statuses());
+  }
+}
+
+// The stored record, and the pid of the pod's crisp-pause (0 without one),
+// where containerd puts its sandbox's pid.
+std::string PodInfoJson(const sandbox::Pod& pod) {
+  nlohmann::json info = nlohmann::json::parse(PodToJson(pod), nullptr, false);
+  if (!info.is_object()) info = nlohmann::json::object();
+  info["pid"] = pod.infra.pid;
+  return info.dump();
+}
+
 }  // namespace
 
 grpc::Status RuntimeService::PodSandboxStatus(
@@ -28,7 +50,11 @@ grpc::Status RuntimeService::PodSandboxStatus(
     auto pod = deps_.pods->Get(id);
     if (!pod.ok()) return ToGrpcStatus(pod.status());
     ToCriPodSandboxStatus(*pod, resp->mutable_status());
-    if (req->verbose()) (*resp->mutable_info())["info"] = PodToJson(*pod);
+    // Taken first: the statuses below are at least as new (kubelet's
+    // evented PLEG caches them under this time).
+    resp->set_timestamp(NowUnixNanos());
+    AddContainerStatuses(*deps_.containers, pod->id, resp);
+    if (req->verbose()) (*resp->mutable_info())["info"] = PodInfoJson(*pod);
     return grpc::Status::OK;
   });
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "common/event_hub.h"
 #include "containers/container_manager.h"
 #include "cri-api/api.grpc.pb.h"
 #include "image/image_manager.h"
@@ -31,6 +32,7 @@ struct RuntimeServiceDeps {
   streaming::StreamingServer* streaming = nullptr;
   const spec::AppArmorState* apparmor = nullptr;  // null: not enabled
   const spec::NodeFeatures* features = nullptr;   // null: none offered
+  events::Hub* events = nullptr;                  // GetContainerEvents' source
 };
 
 namespace v1 = ::runtime::v1;
@@ -98,6 +100,10 @@ class RuntimeService final : public v1::RuntimeService::Service {
   grpc::Status StreamContainers(
       grpc::ServerContext*, const v1::StreamContainersRequest*,
       grpc::ServerWriter<v1::StreamContainersResponse>*) override;
+  // container_events.cc
+  grpc::Status GetContainerEvents(
+      grpc::ServerContext*, const v1::GetEventsRequest*,
+      grpc::ServerWriter<v1::ContainerEventResponse>*) override;
 
   // exec_sync.cc
   grpc::Status ExecSync(grpc::ServerContext*, const v1::ExecSyncRequest*,

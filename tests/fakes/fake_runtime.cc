@@ -1,9 +1,13 @@
 #include "tests/fakes/fake_runtime.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/status.h"
 
 namespace crisp::fakes {
 
@@ -45,7 +49,26 @@ absl::StatusOr<FakeRuntime::Entry*> FakeRuntime::Find(const std::string& id) {
   return &it->second;
 }
 
+void FakeRuntime::SignalHolderGone(Entry& e) {
+  if (e.holder_gone == nullptr) return;
+  uint64_t one = 1;
+  (void)!write(e.holder_gone->get(), &one, sizeof(one));
+}
+
+absl::StatusOr<UniqueFd> FakeRuntime::HolderFd(const runtime::ContainerRef& c) {
+  absl::MutexLock l(&mu_);
+  ASSIGN_OR_RETURN(Entry * e, Find(c.id));
+  if (e->state == InitState::kStopped || !e->held) {
+    return absl::NotFoundError("container " + c.id + ": holder gone");
+  }
+  if (e->holder_gone == nullptr) {
+    e->holder_gone = std::make_shared<UniqueFd>(eventfd(0, EFD_CLOEXEC));
+  }
+  return UniqueFd(fcntl(e->holder_gone->get(), F_DUPFD_CLOEXEC, 0));
+}
+
 void FakeRuntime::Stopped(Entry& e, int exit_code, bool oom) {
+  SignalHolderGone(e);
   e.state = InitState::kStopped;
   e.exit = runtime::ExitRecord{.exit_code = exit_code,
                                .oom_killed = oom,
@@ -61,6 +84,7 @@ void FakeRuntime::ExitOnItsOwn(const std::string& id, int exit_code, bool oom) {
 void FakeRuntime::LoseHolder(const std::string& id) {
   absl::MutexLock l(&mu_);
   if (auto e = Find(id); e.ok()) {
+    SignalHolderGone(**e);
     (*e)->held = false;
     (*e)->state = InitState::kStopped;
   }

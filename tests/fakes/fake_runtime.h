@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -76,6 +77,8 @@ class FakeRuntime final : public runtime::Runtime {
   absl::StatusOr<runtime::cgroups::Stats> Stats(
       const runtime::ContainerRef& c) override;
   absl::Status ReopenLog(const runtime::ContainerRef& c) override;
+  // Polls readable once the container stopped or lost its holder.
+  absl::StatusOr<UniqueFd> HolderFd(const runtime::ContainerRef& c) override;
 
  private:
   struct Entry {
@@ -86,6 +89,8 @@ class FakeRuntime final : public runtime::Runtime {
     std::set<int> ignored;
     std::vector<int> signals;
     std::optional<runtime::spec::Resources> resources;
+    // Signalled (an eventfd) once the holder is gone: HolderFd's dups.
+    std::shared_ptr<UniqueFd> holder_gone;
   };
 
   // The hook, then the injected failure if any; counts the call.
@@ -94,6 +99,7 @@ class FakeRuntime final : public runtime::Runtime {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Stopped(Entry& e, int exit_code, bool oom)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  static void SignalHolderGone(Entry& e);
 
   absl::Mutex mu_;
   std::map<std::string, Entry> containers_ ABSL_GUARDED_BY(mu_);

@@ -75,8 +75,9 @@ CrispdProcess::~CrispdProcess() {
 std::string CrispdProcess::Start(const CrispdOptions& options) {
   {
     std::ofstream config(config_path());
-    config << "[cni]\nconf_dir = \"" << dir_ << "/net.d\"\n"
-           << options.extra_config << "\n";
+    // The extra text first, so that it may set top-level keys too.
+    config << options.extra_config << "\n[cni]\nconf_dir = \"" << dir_
+           << "/net.d\"\n";
   }
   std::vector<std::string> args = {
       CrispdBinary(), "--config",    config_path(),    "--address",

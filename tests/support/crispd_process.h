@@ -16,7 +16,8 @@
 namespace crisp::testing {
 
 struct CrispdOptions {
-  std::string extra_config;             // TOML appended to the config file
+  std::string
+      extra_config;  // TOML put before the [cni] table crispd_process writes
   std::vector<std::string> extra_args;  // flags after the defaults
   std::string log_level = "debug";
   std::vector<std::string> env;  // NAME=value added to crispd's environment

@@ -47,7 +47,8 @@ class ManagerTest : public ::testing::Test {
     auto m = ContainerManager::Open({.state_dir = StateDir(),
                                      .root_dir = base_ + "/layers",
                                      .runtime = runtime_,
-                                     .rootfs = rootfs_},
+                                     .rootfs = rootfs_,
+                                     .events = events_},
                                     db_.get());
     ASSERT_TRUE(m.ok()) << m.status();
     manager_ = *std::move(m);
@@ -107,6 +108,7 @@ class ManagerTest : public ::testing::Test {
       std::make_shared<fakes::FakeRuntime>();
   std::shared_ptr<FakeRootfs> rootfs_ = std::make_shared<FakeRootfs>();
   std::unique_ptr<ContainerManager> manager_;
+  events::Hub* events_ = nullptr;  // a test that reads events sets it
 };
 
 }  // namespace crisp::containers
