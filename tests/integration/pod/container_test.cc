@@ -13,7 +13,7 @@
 #include "common/files.h"
 #include "gmock/gmock.h"
 #include "nlohmann/json.hpp"
-#include "tests/integration/pod/lab_pod_fixture.h"
+#include "tests/integration/pod/lab_container_fixture.h"
 
 namespace crisp::testing {
 namespace {
@@ -21,42 +21,12 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class ContainerTest : public LabPodFixture {
+class ContainerTest : public LabContainerFixture {
  protected:
   void SetUp() override {
-    LabPodFixture::SetUp();
+    LabContainerFixture::SetUp();
     if (!Ready()) return;
     logs_ = crispd_.dir() + "/logs";
-  }
-
-  v1::PodSandboxConfig PodConfig(const std::string& name) {
-    v1::PodSandboxConfig c = Config(name);
-    c.set_log_directory(logs_ + "/" + name);
-    return c;
-  }
-
-  // Creates (and optionally starts) `cmd` under sh -c in `pod`.
-  // `edit` changes the config before it is sent.
-  std::string Create(
-      const std::string& pod, const v1::PodSandboxConfig& pc,
-      const std::string& name, const std::string& cmd,
-      const std::function<void(v1::ContainerConfig*)>& edit = nullptr) {
-    v1::CreateContainerRequest req;
-    req.set_pod_sandbox_id(pod);
-    *req.mutable_sandbox_config() = pc;
-    auto* c = req.mutable_config();
-    c->mutable_metadata()->set_name(name);
-    c->mutable_image()->set_image(image_);
-    c->add_command("sh");
-    c->add_args("-c");
-    c->add_args(cmd);
-    c->set_log_path(name + ".log");
-    if (edit) edit(c);
-    v1::CreateContainerResponse resp;
-    auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CreateContainer,
-                                   req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message() << "\n" << crispd_.Log();
-    return resp.container_id();
   }
 
   grpc::Status Start(const std::string& id) {
@@ -69,27 +39,6 @@ class ContainerTest : public LabPodFixture {
 
   grpc::Status RemoveC(const std::string& id) {
     return crispd_.client().RemoveContainer(id);
-  }
-
-  v1::ContainerStatus StatusC(const std::string& id) {
-    v1::ContainerStatusRequest req;
-    req.set_container_id(id);
-    v1::ContainerStatusResponse resp;
-    auto s = crispd_.client().Call(&v1::RuntimeService::Stub::ContainerStatus,
-                                   req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return resp.status();
-  }
-
-  // Polls until the container has exited (bounded: 20 s).
-  v1::ContainerStatus WaitExited(const std::string& id) {
-    v1::ContainerStatus st;
-    for (int i = 0; i < 2000; ++i) {
-      st = StatusC(id);
-      if (st.state() == v1::CONTAINER_EXITED) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return st;
   }
 
   // Runs `cmd` to completion in a fresh container of `pod`; its log.

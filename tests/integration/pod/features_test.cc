@@ -17,7 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "common/files.h"
 #include "gmock/gmock.h"
-#include "tests/integration/pod/lab_pod_fixture.h"
+#include "tests/integration/pod/lab_container_fixture.h"
 
 namespace crisp::testing {
 namespace {
@@ -39,10 +39,10 @@ bool KernelHasMountSetattr() {
   return major > 5 || (major == 5 && minor >= 12);
 }
 
-class FeaturesTest : public LabPodFixture {
+class FeaturesTest : public LabContainerFixture {
  protected:
   void SetUp() override {
-    LabPodFixture::SetUp();
+    LabContainerFixture::SetUp();
     if (!Ready()) return;
     pc_ = Config("features");
     pc_.set_log_directory(crispd_.dir() + "/logs/features");
@@ -51,7 +51,7 @@ class FeaturesTest : public LabPodFixture {
 
   void TearDown() override {
     if (!tmpfs_.empty()) umount2(tmpfs_.c_str(), MNT_DETACH);
-    LabPodFixture::TearDown();
+    LabContainerFixture::TearDown();
   }
 
   // A host directory with a tmpfs mounted at <dir>/tmpfs (critest's
@@ -67,22 +67,7 @@ class FeaturesTest : public LabPodFixture {
   grpc::Status TryCreate(const std::string& name, const std::string& cmd,
                          const std::function<void(v1::ContainerConfig*)>& edit,
                          std::string* id) {
-    v1::CreateContainerRequest req;
-    req.set_pod_sandbox_id(pod_);
-    *req.mutable_sandbox_config() = pc_;
-    auto* c = req.mutable_config();
-    c->mutable_metadata()->set_name(name);
-    c->mutable_image()->set_image(image_);
-    c->add_command("sh");
-    c->add_args("-c");
-    c->add_args(cmd);
-    c->set_log_path(name + ".log");
-    if (edit) edit(c);
-    v1::CreateContainerResponse resp;
-    auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CreateContainer,
-                                   req, &resp);
-    *id = resp.container_id();
-    return s;
+    return LabContainerFixture::TryCreate(pod_, pc_, name, cmd, edit, id);
   }
 
   // A running container of `cmd`.

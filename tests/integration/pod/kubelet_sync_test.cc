@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/pod/lab_pod_fixture.h"
+#include "tests/integration/pod/lab_container_fixture.h"
 
 namespace crisp::testing {
 namespace {
@@ -20,28 +20,15 @@ using ImageStub = v1::ImageService::Stub;
 constexpr int kPods = 10;
 constexpr auto kSyncFor = std::chrono::seconds(60);
 
-class KubeletSyncTest : public LabPodFixture {
+class KubeletSyncTest : public LabContainerFixture {
  protected:
   // A pod with one long-running container; its container id.
   std::string RunPodWithContainer(const std::string& name) {
-    v1::PodSandboxConfig pc = Config(name);
-    pc.set_log_directory(crispd_.dir() + "/logs/" + name);
-    std::string pod = MustRun(pc);
-    v1::CreateContainerRequest req;
-    req.set_pod_sandbox_id(pod);
-    *req.mutable_sandbox_config() = pc;
-    auto* c = req.mutable_config();
-    c->mutable_metadata()->set_name("app");
-    c->mutable_image()->set_image(image_);
-    c->add_command("sh");
-    c->add_args("-c");
-    c->add_args("while true; do echo tick; sleep 1; done");
-    c->set_log_path("app.log");
-    v1::CreateContainerResponse created;
-    auto s = crispd_.client().Call(&Stub::CreateContainer, req, &created);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    EXPECT_TRUE(crispd_.client().StartContainer(created.container_id()).ok());
-    return created.container_id();
+    v1::PodSandboxConfig pc = PodConfig(name);
+    std::string id = Create(MustRun(pc), pc, "app",
+                            "while true; do echo tick; sleep 1; done");
+    EXPECT_TRUE(crispd_.client().StartContainer(id).ok());
+    return id;
   }
 
   // Counts failed calls by method; the first message of each is kept.

@@ -20,11 +20,11 @@ class LabContainerFixture : public LabPodFixture {
     return c;
   }
 
-  // `edit` changes the config before it is sent.
-  std::string Create(
-      const std::string& pod, const v1::PodSandboxConfig& pc,
-      const std::string& name, const std::string& cmd,
-      const std::function<void(v1::ContainerConfig*)>& edit = nullptr) {
+  // `edit` changes the config before it is sent; the id is set on success.
+  grpc::Status TryCreate(const std::string& pod, const v1::PodSandboxConfig& pc,
+                         const std::string& name, const std::string& cmd,
+                         const std::function<void(v1::ContainerConfig*)>& edit,
+                         std::string* id) {
     v1::CreateContainerRequest req;
     req.set_pod_sandbox_id(pod);
     *req.mutable_sandbox_config() = pc;
@@ -39,8 +39,19 @@ class LabContainerFixture : public LabPodFixture {
     v1::CreateContainerResponse resp;
     auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CreateContainer,
                                    req, &resp);
+    *id = resp.container_id();
+    return s;
+  }
+
+  // A created container (a failed create fails the test).
+  std::string Create(
+      const std::string& pod, const v1::PodSandboxConfig& pc,
+      const std::string& name, const std::string& cmd,
+      const std::function<void(v1::ContainerConfig*)>& edit = nullptr) {
+    std::string id;
+    grpc::Status s = TryCreate(pod, pc, name, cmd, edit, &id);
     EXPECT_TRUE(s.ok()) << s.error_message() << "\n" << crispd_.Log();
-    return resp.container_id();
+    return id;
   }
 
   v1::ContainerStatusResponse StatusResponse(const std::string& id,

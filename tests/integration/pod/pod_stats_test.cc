@@ -11,22 +11,22 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "tests/integration/pod/lab_pod_fixture.h"
+#include "tests/integration/pod/lab_container_fixture.h"
 
 namespace crisp::testing {
 namespace {
 
-class PodStatsTest : public LabPodFixture {
+class PodStatsTest : public LabContainerFixture {
  protected:
   void SetUp() override {
-    LabPodFixture::SetUp();
+    LabContainerFixture::SetUp();
     if (!Ready()) return;
     logs_ = crispd_.dir() + "/logs";
     cgroup_scope_ = absl::StrCat("/crispstats", getpid());
   }
 
   void TearDown() override {
-    LabPodFixture::TearDown();
+    LabContainerFixture::TearDown();
     // Children first: rmdir leaves whatever still has processes.
     Sh(absl::StrCat("find /sys/fs/cgroup/*", cgroup_scope_, " /sys/fs/cgroup",
                     cgroup_scope_,
@@ -44,21 +44,9 @@ class PodStatsTest : public LabPodFixture {
 
   std::string Run(const std::string& pod, const v1::PodSandboxConfig& pc,
                   const std::string& name, const std::string& cmd) {
-    v1::CreateContainerRequest req;
-    req.set_pod_sandbox_id(pod);
-    *req.mutable_sandbox_config() = pc;
-    auto* c = req.mutable_config();
-    c->mutable_metadata()->set_name(name);
-    c->mutable_image()->set_image(image_);
-    c->add_command("sh");
-    c->add_args("-c");
-    c->add_args(cmd);
-    v1::CreateContainerResponse resp;
-    auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CreateContainer,
-                                   req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message() << "\n" << crispd_.Log();
-    EXPECT_TRUE(crispd_.client().StartContainer(resp.container_id()).ok());
-    return resp.container_id();
+    std::string id = Create(pod, pc, name, cmd);
+    EXPECT_TRUE(crispd_.client().StartContainer(id).ok());
+    return id;
   }
 
   grpc::Status PodStats(const std::string& id, v1::PodSandboxStats* out) {
