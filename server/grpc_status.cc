@@ -19,4 +19,14 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                       std::string(status.message()));
 }
 
+grpc::Status ToGrpcStatusWithDeadline(
+    const absl::Status& status, std::chrono::system_clock::time_point deadline,
+    std::chrono::system_clock::time_point now) {
+  if (absl::IsCancelled(status) && now >= deadline) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        std::string(status.message()));
+  }
+  return ToGrpcStatus(status);
+}
+
 }  // namespace crisp::server

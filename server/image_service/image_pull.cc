@@ -26,7 +26,10 @@ grpc::Status ImageService::PullImage(grpc::ServerContext* ctx,
     auto parsed = image::ParseReference(ref);
     if (!parsed.ok()) return ToGrpcStatus(parsed.status());
     auto rec = deps_.images->Pull(*parsed, *creds, [ctx] { return Gone(ctx); });
-    if (!rec.ok()) return ToGrpcStatus(rec.status());
+    if (!rec.ok()) {
+      return ToGrpcStatusWithDeadline(rec.status(), ctx->deadline(),
+                                      std::chrono::system_clock::now());
+    }
     resp->set_image_ref(rec->id);
     return grpc::Status::OK;
   });

@@ -28,5 +28,22 @@ TEST(GrpcStatusTest, CodesAndMessagesCarryOver) {
   }
 }
 
+TEST(GrpcStatusTest, ACancellationPastTheDeadlineIsDeadlineExceeded) {
+  auto deadline = std::chrono::system_clock::now();
+  auto before = deadline - std::chrono::milliseconds(1);
+  absl::Status cancelled = absl::CancelledError("pull x: the client went away");
+  EXPECT_EQ(
+      ToGrpcStatusWithDeadline(cancelled, deadline, deadline).error_code(),
+      grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(ToGrpcStatusWithDeadline(cancelled, deadline, before).error_code(),
+            grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(
+      ToGrpcStatusWithDeadline(absl::NotFoundError("x"), deadline, deadline)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(
+      ToGrpcStatusWithDeadline(absl::OkStatus(), deadline, deadline).ok());
+}
+
 }  // namespace
 }  // namespace crisp::server
