@@ -32,7 +32,7 @@ void ContainerManager::WatchExit(const Container& c) {
 }
 
 void ContainerManager::NoteExit(const std::string& id) {
-  LockTable::Guard lock(&locks_, id);
+  LockTable::Guard lock = containers_.Lock(id);
   auto c = Get(id);
   if (!c.ok()) return;  // removed meanwhile: Remove published for it
   PublishExitLocked(*std::move(c), /*persist=*/true);
@@ -46,7 +46,7 @@ void ContainerManager::PublishExitLocked(Container c, bool persist) {
   Publish(events::Kind::kStopped, c);
   c.exit_published = true;
   if (!persist) return;
-  absl::Status saved = Save(c);
+  absl::Status saved = containers_.Save(c);
   if (!saved.ok()) {
     LOG(WARNING) << "container " << c.id
                  << ": record that its exit was published: " << saved;

@@ -1,6 +1,7 @@
 #include "containers/container_json.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/json_record.h"
 #include "nlohmann/json.hpp"
 #include "runtime/spec/json.h"
 
@@ -31,6 +32,36 @@ absl::Status ReadLaterFields(const json& j, Container& c) {
     u.at("additionalGids").get_to(c.user.additional_gids);
   }
   return absl::OkStatus();
+}
+
+// Every field the first release wrote, then the later ones.
+absl::Status ReadContainer(const json& j, Container& c) {
+  j.at("id").get_to(c.id);
+  j.at("podId").get_to(c.pod_id);
+  j.at("name").get_to(c.name);
+  j.at("attempt").get_to(c.attempt);
+  j.at("imageRef").get_to(c.image_ref);
+  j.at("imageId").get_to(c.image_id);
+  j.at("snapshotKeys").get_to(c.snapshot_keys);
+  j.at("labels").get_to(c.labels);
+  j.at("annotations").get_to(c.annotations);
+  j.at("logPath").get_to(c.log_path);
+  j.at("tty").get_to(c.tty);
+  j.at("stdin").get_to(c.stdin_open);
+  j.at("stdinOnce").get_to(c.stdin_once);
+  j.at("stopSignal").get_to(c.stop_signal);
+  for (const json& m : j.at("mounts")) {
+    c.mounts.push_back({m.at("containerPath").get<std::string>(),
+                        m.at("hostPath").get<std::string>(),
+                        m.at("readonly").get<bool>(),
+                        m.at("propagation").get<int>()});
+  }
+  j.at("creating").get_to(c.creating);
+  j.at("createdUnixNanos").get_to(c.created_unix_nanos);
+  j.at("startedUnixNanos").get_to(c.started_unix_nanos);
+  j.at("dir").get_to(c.dir);
+  j.at("layer").get_to(c.layer);
+  return ReadLaterFields(j, c);
 }
 
 }  // namespace
@@ -75,47 +106,23 @@ std::string ContainerToJson(const Container& c) {
 }
 
 absl::StatusOr<Container> ContainerFromJson(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return absl::InvalidArgumentError("stored container: not a JSON object");
-  }
-  Container c;
-  try {
-    c.id = j.at("id").get<std::string>();
-    c.pod_id = j.at("podId").get<std::string>();
-    c.name = j.at("name").get<std::string>();
-    c.attempt = j.at("attempt").get<uint32_t>();
-    c.image_ref = j.at("imageRef").get<std::string>();
-    c.image_id = j.at("imageId").get<std::string>();
-    j.at("snapshotKeys").get_to(c.snapshot_keys);
-    j.at("labels").get_to(c.labels);
-    j.at("annotations").get_to(c.annotations);
-    c.log_path = j.at("logPath").get<std::string>();
-    c.tty = j.at("tty").get<bool>();
-    c.stdin_open = j.at("stdin").get<bool>();
-    c.stdin_once = j.at("stdinOnce").get<bool>();
-    c.stop_signal = j.at("stopSignal").get<int>();
-    for (const json& m : j.at("mounts")) {
-      c.mounts.push_back({m.at("containerPath").get<std::string>(),
-                          m.at("hostPath").get<std::string>(),
-                          m.at("readonly").get<bool>(),
-                          m.at("propagation").get<int>()});
-    }
-    c.creating = j.at("creating").get<bool>();
-    c.created_unix_nanos = j.at("createdUnixNanos").get<int64_t>();
-    c.started_unix_nanos = j.at("startedUnixNanos").get<int64_t>();
-    c.dir = j.at("dir").get<std::string>();
-    c.layer = j.at("layer").get<std::string>();
-    absl::Status later = ReadLaterFields(j, c);
-    if (!later.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("stored container ", c.id, ": ", later.message()));
-    }
-  } catch (const json::exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("stored container ", c.id, ": ", e.what()));
-  }
-  return c;
+  return crisp::json::ReadRecord<Container>(text, "container", ReadContainer);
+}
+
+store::RecordFormat<Container> ContainerFormat() {
+  auto pod_id = [](const Container& c) { return c.pod_id; };
+  auto clash = [](const Container& c) {
+    return absl::StrCat("container ", c.name, " attempt ", c.attempt,
+                        " already exists in pod ", c.pod_id);
+  };
+  return {.table = "containers",
+          .noun = "container",
+          .key = &Container::Key,
+          .extra = {{"pod_id", pod_id}},
+          .record_column = "container",
+          .to_json = ContainerToJson,
+          .from_json = ContainerFromJson,
+          .clash = clash};
 }
 
 }  // namespace crisp::containers

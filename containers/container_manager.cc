@@ -4,10 +4,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/failpoint.h"
 #include "common/files.h"
+#include "common/id.h"
 #include "common/process.h"
 #include "common/rollback.h"
 #include "common/status.h"
@@ -85,47 +88,39 @@ absl::StatusOr<std::unique_ptr<ContainerManager>> ContainerManager::Open(
 }
 
 absl::Status ContainerManager::Recover() {
-  ASSIGN_OR_RETURN(std::vector<Container> all, store_.List());
-  for (Container& c : all) {
+  auto decide = [this](Container& c) {
     if (c.creating) {
       LOG(INFO) << "container " << c.id
                 << ": rolling back an unfinished create";
       Destroy(c);
-      RETURN_IF_ERROR(store_.Delete(c.id));
-      continue;
+      return store::RowFate::kForget;
     }
     if (c.started_unix_nanos == 0 && RuntimeRunning(*options_.runtime, c)) {
       LOG(INFO) << "container " << c.id << ": finishing an interrupted start";
       c.started_unix_nanos = NowUnixNanos();
-      RETURN_IF_ERROR(store_.Put(c));
+      return store::RowFate::kSave;
     }
-    RETURN_IF_ERROR(ids_.Add(c.id));
-    {
-      absl::MutexLock l(&mu_);
-      containers_[c.id] = c;
-    }
-    // An exit while crispd was down yields its STOPPED event now; the
-    // others are watched from here on.
+    return store::RowFate::kKeep;
+  };
+  // An exit while crispd was down yields its STOPPED event now; the others
+  // are watched from here on.
+  auto published = [this](const Container& c) {
     if (StatusOf(c).state == ContainerState::kExited) {
       PublishExitLocked(c, /*persist=*/true);
     } else {
       WatchExit(c);
     }
-  }
-  return absl::OkStatus();
+  };
+  return containers_.Recover(decide, published);
 }
 
 absl::StatusOr<Container> ContainerManager::Create(const CreateRequest& req) {
   if (req.container.name.empty() || req.container.pod_id.empty()) {
     return absl::InvalidArgumentError("container needs a name and a pod");
   }
-  LockTable::Guard key_lock(&locks_, "key:" + req.container.Key());
-  {
-    absl::MutexLock l(&mu_);
-    for (const auto& [id, c] : containers_) {
-      if (c.Key() == req.container.Key()) return c;
-    }
-  }
+  LockTable::Guard reservation = containers_.Reserve(req.container.Key());
+  std::optional<Container> made = containers_.FindByKey(req.container.Key());
+  if (made) return *std::move(made);
   return Make(req);
 }
 
@@ -136,11 +131,11 @@ absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
   c.layer = absl::StrCat(options_.root_dir, "/", c.id);
   c.created_unix_nanos = NowUnixNanos();
   c.creating = true;
-  RETURN_IF_ERROR(store_.Put(c));  // a crash from here on is rolled back
+  RETURN_IF_ERROR(containers_.WriteRow(c));  // a crash is rolled back
   Rollback undo;
   undo.Add([&] {
     Destroy(c);
-    Warn(store_.Delete(c.id), c, "forget");
+    Warn(containers_.DeleteRow(c.id), c, "forget");
   });
   RETURN_IF_ERROR(failpoint::Hit("container.create.after_row"));
   RETURN_IF_ERROR(MakeDirs(c.dir, 0711));
@@ -153,13 +148,8 @@ absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
   RETURN_IF_ERROR(failpoint::Hit("container.create.before_save"));
   c.creating = false;
   {
-    LockTable::Guard lock(&locks_, c.id);
-    RETURN_IF_ERROR(ids_.Add(c.id));
-    absl::Status saved = Save(c);
-    if (!saved.ok()) {
-      ids_.Remove(c.id);
-      return saved;
-    }
+    LockTable::Guard lock = containers_.Lock(c.id);
+    RETURN_IF_ERROR(containers_.Add(c));
     undo.Release();
     Publish(events::Kind::kCreated, c);
   }
@@ -191,41 +181,9 @@ void ContainerManager::Destroy(const Container& c) {
   Warn(RemoveAll(c.layer), c, "remove writable layer");
 }
 
-absl::Status ContainerManager::Save(const Container& c) {
-  RETURN_IF_ERROR(store_.Put(c));
-  absl::MutexLock l(&mu_);
-  containers_[c.id] = c;
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> ContainerManager::Resolve(
-    const std::string& id_or_prefix) {
-  auto id = ids_.Resolve(id_or_prefix);
-  if (!id.ok()) return Annotate(id.status(), "container");
-  return id;
-}
-
-absl::StatusOr<Container> ContainerManager::Get(
-    const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
-  absl::MutexLock l(&mu_);
-  auto it = containers_.find(id);
-  if (it == containers_.end()) {
-    return absl::NotFoundError(absl::StrCat("container ", id, " not found"));
-  }
-  return it->second;
-}
-
-std::vector<Container> ContainerManager::List() {
-  absl::MutexLock l(&mu_);
-  std::vector<Container> out;
-  for (const auto& [id, c] : containers_) out.push_back(c);
-  return out;
-}
-
 absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
-  LockTable::Guard lock(&locks_, id);
+  ASSIGN_OR_RETURN(std::string id, containers_.Resolve(id_or_prefix));
+  LockTable::Guard lock = containers_.Lock(id);
   ASSIGN_OR_RETURN(Container c, Get(id));
   ContainerState state = StatusOf(c).state;
   // A start that died after the runtime released the init: finish it, so
@@ -240,7 +198,7 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   RETURN_IF_ERROR(failpoint::Hit("container.start.before_runtime"));
   if (!interrupted) RETURN_IF_ERROR(options_.runtime->Start(c.Ref()));
   RETURN_IF_ERROR(failpoint::Hit("container.start.after_runtime"));
-  RETURN_IF_ERROR(Save(c));
+  RETURN_IF_ERROR(containers_.Save(c));
   Publish(events::Kind::kStarted, c);
   return absl::OkStatus();
 }
@@ -250,11 +208,11 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
 // escalates to SIGKILL at once instead of queueing behind it (audit L10).
 absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
                                     int64_t timeout_seconds) {
-  auto id = ids_.Resolve(id_or_prefix);
+  auto id = containers_.Resolve(id_or_prefix);
   // kubelet stops containers that may be gone already; containerd answers
   // OK, as Remove does.
   if (absl::IsNotFound(id.status())) return absl::OkStatus();
-  if (!id.ok()) return Annotate(id.status(), "container");
+  if (!id.ok()) return id.status();
   if (timeout_seconds > 0) {
     ASSIGN_OR_RETURN(std::string signalled, SignalStop(*id));
     if (!signalled.empty() &&
@@ -263,7 +221,7 @@ absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
       return absl::OkStatus();
     }
   }
-  LockTable::Guard lock(&locks_, *id);
+  LockTable::Guard lock = containers_.Lock(*id);
   auto c = Get(*id);
   if (absl::IsNotFound(c.status())) return absl::OkStatus();  // removed
   if (!c.ok()) return c.status();
@@ -274,7 +232,7 @@ absl::Status ContainerManager::Stop(const std::string& id_or_prefix,
 // "" when it is not running (or is gone).
 absl::StatusOr<std::string> ContainerManager::SignalStop(
     const std::string& id) {
-  LockTable::Guard lock(&locks_, id);
+  LockTable::Guard lock = containers_.Lock(id);
   auto c = Get(id);
   if (absl::IsNotFound(c.status())) return std::string();
   if (!c.ok()) return c.status();
@@ -297,10 +255,10 @@ absl::Status ContainerManager::KillLocked(const Container& c) {
 }
 
 absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
-  auto id = ids_.Resolve(id_or_prefix);
+  auto id = containers_.Resolve(id_or_prefix);
   if (absl::IsNotFound(id.status())) return absl::OkStatus();
-  if (!id.ok()) return Annotate(id.status(), "container");
-  LockTable::Guard lock(&locks_, *id);
+  if (!id.ok()) return id.status();
+  LockTable::Guard lock = containers_.Lock(*id);
   ASSIGN_OR_RETURN(Container c, Get(*id));
   RETURN_IF_ERROR(KillLocked(c));
   // Its STOPPED event, if the watcher has not published it yet, goes
@@ -308,22 +266,16 @@ absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
   PublishExitLocked(c, /*persist=*/false);
   if (watcher_ != nullptr) watcher_->Forget(c.id);
   Destroy(c);
-  RETURN_IF_ERROR(store_.Delete(c.id));
-  ids_.Remove(c.id);
-  {
-    absl::MutexLock l(&mu_);
-    containers_.erase(c.id);
-  }
+  RETURN_IF_ERROR(containers_.Remove(c.id));
   Publish(events::Kind::kDeleted, c);
   return absl::OkStatus();
 }
 
 std::vector<std::string> ContainerManager::IdsInPod(const std::string& pod) {
-  absl::MutexLock l(&mu_);
   std::vector<std::string> ids;
-  for (const auto& [id, c] : containers_) {
-    if (c.pod_id == pod) ids.push_back(id);
-  }
+  containers_.ForEach([&](const Container& c) {
+    if (c.pod_id == pod) ids.push_back(c.id);
+  });
   return ids;
 }
 
@@ -380,13 +332,13 @@ absl::Status ContainerManager::ReopenLog(const std::string& id_or_prefix) {
 absl::Status ContainerManager::Update(
     const std::string& id_or_prefix,
     const runtime::spec::Resources& resources) {
-  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
-  LockTable::Guard lock(&locks_, id);
+  ASSIGN_OR_RETURN(std::string id, containers_.Resolve(id_or_prefix));
+  LockTable::Guard lock = containers_.Lock(id);
   ASSIGN_OR_RETURN(Container c, Running(id));
   RETURN_IF_ERROR(options_.runtime->Update(c.Ref(), resources));
   c.resources = MergeResources(std::move(c.resources), resources);
   c.resources.devices.clear();
-  return Save(c);
+  return containers_.Save(c);
 }
 
 absl::StatusOr<runtime::cgroups::Stats> ContainerManager::Stats(
@@ -404,11 +356,10 @@ std::string ContainerManager::InfoJson(const Container& c,
 }
 
 std::vector<std::string> ContainerManager::SnapshotsInUse() {
-  absl::MutexLock l(&mu_);
   std::vector<std::string> keys;
-  for (const auto& [id, c] : containers_) {
+  containers_.ForEach([&](const Container& c) {
     keys.insert(keys.end(), c.snapshot_keys.begin(), c.snapshot_keys.end());
-  }
+  });
   return keys;
 }
 

@@ -6,18 +6,15 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "common/event_hub.h"
-#include "common/id.h"
-#include "common/lock_table.h"
+#include "common/store/object_store.h"
 #include "containers/container.h"
-#include "containers/container_store.h"
+#include "containers/container_json.h"
 #include "containers/exec_sync.h"
 #include "containers/exit_watcher.h"
 #include "containers/rootfs_mount.h"
@@ -67,8 +64,10 @@ class ContainerManager {
   // Kills, then forgets. An unknown container is not an error.
   [[nodiscard]] absl::Status Remove(const std::string& id_or_prefix);
 
-  [[nodiscard]] absl::StatusOr<Container> Get(const std::string& id_or_prefix);
-  std::vector<Container> List();
+  [[nodiscard]] absl::StatusOr<Container> Get(const std::string& id_or_prefix) {
+    return containers_.Get(id_or_prefix);
+  }
+  std::vector<Container> List() { return containers_.List(); }
   ContainerStatus StatusOf(const Container& c) const;
   // The verbose status info (container_info.h).
   std::string InfoJson(const Container& c, const ContainerStatus& s) const;
@@ -95,7 +94,8 @@ class ContainerManager {
 
  private:
   ContainerManager(ContainerManagerOptions options, store::Database* db)
-      : options_(std::move(options)), store_(db) {}
+      : options_(std::move(options)),
+        containers_(db, ContainerFormat(), "container") {}
   absl::Status Recover();
   absl::StatusOr<Container> Running(const std::string& id_or_prefix);
   absl::StatusOr<Container> Make(const CreateRequest& request);
@@ -103,8 +103,6 @@ class ContainerManager {
   void Destroy(const Container& c);
   absl::StatusOr<std::string> SignalStop(const std::string& id);
   absl::Status KillLocked(const Container& c);
-  absl::Status Save(const Container& c);
-  absl::StatusOr<std::string> Resolve(const std::string& id_or_prefix);
   std::vector<std::string> IdsInPod(const std::string& pod_id);
   // Events (container_events.cc).
   void Publish(events::Kind kind, const Container& c);
@@ -113,11 +111,7 @@ class ContainerManager {
   void PublishExitLocked(Container c, bool persist);
 
   ContainerManagerOptions options_;
-  ContainerStore store_;
-  IdIndex ids_;
-  LockTable locks_;
-  absl::Mutex mu_;
-  std::map<std::string, Container> containers_ ABSL_GUARDED_BY(mu_);
+  store::ObjectStore<Container> containers_;
   // Last: its thread calls into the members above, so it stops first.
   std::unique_ptr<ExitWatcher> watcher_;
 };

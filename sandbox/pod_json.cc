@@ -1,6 +1,7 @@
 #include "sandbox/pod_json.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/json_record.h"
 #include "nlohmann/json.hpp"
 
 namespace crisp::sandbox {
@@ -84,6 +85,24 @@ PodState StateFromName(const std::string& name) {
   return PodState::kNotReady;
 }
 
+absl::Status ReadPod(const json& j, Pod& pod) {
+  pod.id = j.at("id").get<std::string>();
+  SpecFromJson(j.at("spec"), pod.spec);
+  pod.state = StateFromName(j.at("state").get<std::string>());
+  pod.created_unix_nanos = j.at("createdUnixNanos").get<int64_t>();
+  pod.dir = j.at("dir").get<std::string>();
+  pod.namespaces.net = j.at("netns").get<std::string>();
+  pod.namespaces.ipc = j.at("ipcns").get<std::string>();
+  pod.namespaces.uts = j.at("utsns").get<std::string>();
+  pod.namespaces.pid = j.at("pidns").get<std::string>();
+  pod.infra.pid = j.at("infraPid").get<pid_t>();
+  pod.infra.start_time = j.at("infraStartTime").get<uint64_t>();
+  pod.infra.pidfs_ino = j.value("infraPidfsInode", uint64_t{0});
+  j.at("ips").get_to(pod.ips);
+  pod.network_attached = j.at("networkAttached").get<bool>();
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string PodToJson(const Pod& pod) {
@@ -105,31 +124,20 @@ std::string PodToJson(const Pod& pod) {
 }
 
 absl::StatusOr<Pod> PodFromJson(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return absl::InvalidArgumentError("stored pod: not a JSON object");
-  }
-  Pod pod;
-  try {
-    pod.id = j.at("id").get<std::string>();
-    SpecFromJson(j.at("spec"), pod.spec);
-    pod.state = StateFromName(j.at("state").get<std::string>());
-    pod.created_unix_nanos = j.at("createdUnixNanos").get<int64_t>();
-    pod.dir = j.at("dir").get<std::string>();
-    pod.namespaces.net = j.at("netns").get<std::string>();
-    pod.namespaces.ipc = j.at("ipcns").get<std::string>();
-    pod.namespaces.uts = j.at("utsns").get<std::string>();
-    pod.namespaces.pid = j.at("pidns").get<std::string>();
-    pod.infra.pid = j.at("infraPid").get<pid_t>();
-    pod.infra.start_time = j.at("infraStartTime").get<uint64_t>();
-    pod.infra.pidfs_ino = j.value("infraPidfsInode", uint64_t{0});
-    j.at("ips").get_to(pod.ips);
-    pod.network_attached = j.at("networkAttached").get<bool>();
-  } catch (const json::exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("stored pod ", pod.id, ": ", e.what()));
-  }
-  return pod;
+  return crisp::json::ReadRecord<Pod>(text, "pod", ReadPod);
+}
+
+store::RecordFormat<Pod> PodFormat() {
+  auto key = [](const Pod& pod) { return pod.spec.metadata.Key(); };
+  return {.table = "pods",
+          .noun = "pod",
+          .key = key,
+          .record_column = "pod",
+          .to_json = PodToJson,
+          .from_json = PodFromJson,
+          .clash = [key](const Pod& pod) {
+            return absl::StrCat("pod ", key(pod), " already exists");
+          }};
 }
 
 }  // namespace crisp::sandbox

@@ -3,11 +3,13 @@
 #include <glog/logging.h>
 #include <sys/stat.h>
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/failpoint.h"
 #include "common/files.h"
+#include "common/id.h"
 #include "common/process.h"
 #include "common/rollback.h"
 #include "common/status.h"
@@ -62,22 +64,17 @@ absl::StatusOr<std::unique_ptr<PodManager>> PodManager::Open(
 }
 
 absl::Status PodManager::Recover() {
-  ASSIGN_OR_RETURN(std::vector<Pod> pods, store_.List());
-  for (Pod& pod : pods) {
+  return pods_.Recover([this](Pod& pod) {
     if (pod.state == PodState::kCreating) {
       RollBackUnfinishedCreate(pod);
-      RETURN_IF_ERROR(store_.Delete(pod.id));
-      continue;
+      return store::RowFate::kForget;
     }
     if (pod.state == PodState::kReady && !NamespacesPinned(pod)) {
       Warn(TearDown(pod), pod, "tear down after losing its namespaces");
-      RETURN_IF_ERROR(Save(pod));
+      return store::RowFate::kSave;
     }
-    RETURN_IF_ERROR(ids_.Add(pod.id));
-    absl::MutexLock l(&mu_);
-    pods_[pod.id] = std::move(pod);
-  }
-  return absl::OkStatus();
+    return store::RowFate::kKeep;
+  });
 }
 
 // The row of a create killed half-way records nothing of what it made:
@@ -100,18 +97,13 @@ void PodManager::RollBackUnfinishedCreate(Pod& pod) {
 
 absl::StatusOr<Pod> PodManager::Run(const PodSpec& spec) {
   RETURN_IF_ERROR(ValidateSpec(spec));
-  LockTable::Guard key_lock(&locks_, "key:" + spec.metadata.Key());
-  {
-    absl::MutexLock l(&mu_);
-    for (const auto& [id, pod] : pods_) {
-      if (pod.spec.metadata.Key() != spec.metadata.Key()) continue;
-      if (pod.state == PodState::kReady) return pod;
-      return absl::AlreadyExistsError(
-          absl::StrCat("pod ", spec.metadata.Key(), " already exists as ", id,
-                       " and is not ready; remove it first"));
-    }
-  }
-  return Create(spec);
+  LockTable::Guard reservation = pods_.Reserve(spec.metadata.Key());
+  std::optional<Pod> pod = pods_.FindByKey(spec.metadata.Key());
+  if (!pod) return Create(spec);
+  if (pod->state == PodState::kReady) return *pod;
+  return absl::AlreadyExistsError(
+      absl::StrCat("pod ", spec.metadata.Key(), " already exists as ", pod->id,
+                   " and is not ready; remove it first"));
 }
 
 absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
@@ -120,9 +112,9 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
   pod.spec = spec;
   pod.created_unix_nanos = NowUnixNanos();
   pod.dir = absl::StrCat(options_.pods_dir, "/", pod.id);
-  RETURN_IF_ERROR(store_.Put(pod));  // "creating": a crash is rolled back
+  RETURN_IF_ERROR(pods_.WriteRow(pod));  // "creating": a crash is rolled back
   Rollback undo;
-  undo.Add([&] { Warn(store_.Delete(pod.id), pod, "forget"); });
+  undo.Add([&] { Warn(pods_.DeleteRow(pod.id), pod, "forget"); });
   RETURN_IF_ERROR(failpoint::Hit("sandbox.run.after_row"));
   RETURN_IF_ERROR(MakeDirs(pod.dir, 0711));
   undo.Add([&] { Warn(RemoveAll(pod.dir), pod, "remove dir"); });
@@ -158,23 +150,11 @@ absl::StatusOr<Pod> PodManager::Create(const PodSpec& spec) {
   }
   RETURN_IF_ERROR(failpoint::Hit("sandbox.run.before_save"));
   pod.state = PodState::kReady;
-  RETURN_IF_ERROR(ids_.Add(pod.id));
-  absl::Status saved = Save(pod);
-  if (!saved.ok()) {
-    ids_.Remove(pod.id);
-    return saved;
-  }
+  RETURN_IF_ERROR(pods_.Add(pod));
   undo.Release();
   Publish(events::Kind::kCreated, pod);
   Publish(events::Kind::kStarted, pod);
   return pod;
-}
-
-absl::Status PodManager::Save(const Pod& pod) {
-  RETURN_IF_ERROR(store_.Put(pod));
-  absl::MutexLock l(&mu_);
-  pods_[pod.id] = pod;
-  return absl::OkStatus();
 }
 
 absl::Status PodManager::StartInfraFor(Pod& pod) {
@@ -211,21 +191,14 @@ absl::Status PodManager::TearDown(Pod& pod) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> PodManager::Resolve(
-    const std::string& id_or_prefix) {
-  auto id = ids_.Resolve(id_or_prefix);
-  if (!id.ok()) return Annotate(id.status(), "pod sandbox");
-  return id;
-}
-
 absl::Status PodManager::Stop(const std::string& id_or_prefix) {
-  auto id_or = ids_.Resolve(id_or_prefix);
+  auto id_or = pods_.Resolve(id_or_prefix);
   // kubelet stops pods that may be gone already; containerd answers OK, as
   // Remove does.
   if (absl::IsNotFound(id_or.status())) return absl::OkStatus();
-  if (!id_or.ok()) return Annotate(id_or.status(), "pod sandbox");
+  if (!id_or.ok()) return id_or.status();
   const std::string& id = *id_or;
-  LockTable::Guard lock(&locks_, id);
+  LockTable::Guard lock = pods_.Lock(id);
   auto found = Get(id);
   if (absl::IsNotFound(found.status())) return absl::OkStatus();  // removed
   if (!found.ok()) return found.status();
@@ -236,25 +209,23 @@ absl::Status PodManager::Stop(const std::string& id_or_prefix) {
   RETURN_IF_ERROR(failpoint::Hit("sandbox.stop.after_containers"));
   absl::Status s = TearDown(pod);
   if (s.ok()) s = failpoint::Hit("sandbox.stop.before_save");
-  RETURN_IF_ERROR(Save(pod));  // whatever was torn down stays recorded
+  RETURN_IF_ERROR(pods_.Save(pod));  // whatever was torn down stays recorded
   if (s.ok() && was_ready) Publish(events::Kind::kStopped, pod);
   return s;
 }
 
 absl::Status PodManager::Remove(const std::string& id_or_prefix) {
-  auto id = ids_.Resolve(id_or_prefix);
+  auto id = pods_.Resolve(id_or_prefix);
   if (absl::IsNotFound(id.status())) return absl::OkStatus();
-  if (!id.ok()) return Annotate(id.status(), "pod sandbox");
+  if (!id.ok()) return id.status();
   RETURN_IF_ERROR(Stop(*id));
-  LockTable::Guard lock(&locks_, *id);
+  LockTable::Guard lock = pods_.Lock(*id);
   if (remove_containers) RETURN_IF_ERROR(remove_containers(*id));
   ASSIGN_OR_RETURN(Pod pod, Get(*id));
   RETURN_IF_ERROR(RemoveAll(pod.dir));
-  RETURN_IF_ERROR(store_.Delete(pod.id));
-  ids_.Remove(pod.id);
+  RETURN_IF_ERROR(pods_.Remove(pod.id));
   {
     absl::MutexLock l(&mu_);
-    pods_.erase(pod.id);
     gates_.erase(pod.id);  // Stop drained it: no admission refers to it
     KeepRemoved(pod);
   }
@@ -284,16 +255,16 @@ absl::StatusOr<Pod> PodManager::Removed(const std::string& id) {
 
 absl::StatusOr<PodCreateAdmission> PodManager::AdmitCreate(
     const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
+  ASSIGN_OR_RETURN(std::string id, pods_.Resolve(id_or_prefix));
   absl::MutexLock l(&mu_);
-  RETURN_IF_ERROR(ReadyForCreate(id));
+  ASSIGN_OR_RETURN(Pod pod, ReadyForCreate(id));
   ++gates_[id].in_flight;
-  return PodCreateAdmission(this, pods_.at(id));
+  return PodCreateAdmission(this, std::move(pod));
 }
 
-absl::Status PodManager::ReadyForCreate(const std::string& id) const {
-  auto pod = pods_.find(id);
-  if (pod == pods_.end()) {
+absl::StatusOr<Pod> PodManager::ReadyForCreate(const std::string& id) const {
+  std::optional<Pod> pod = pods_.Find(id);
+  if (!pod) {
     return absl::NotFoundError(absl::StrCat("pod sandbox ", id, " not found"));
   }
   auto gate = gates_.find(id);
@@ -301,11 +272,11 @@ absl::Status PodManager::ReadyForCreate(const std::string& id) const {
     return absl::FailedPreconditionError(
         absl::StrCat("pod sandbox ", id, " is being stopped"));
   }
-  if (pod->second.state != PodState::kReady) {
+  if (pod->state != PodState::kReady) {
     return absl::FailedPreconditionError(
         absl::StrCat("pod sandbox ", id, " is not ready"));
   }
-  return absl::OkStatus();
+  return *std::move(pod);
 }
 
 void PodManager::EndCreate(const std::string& id) {
@@ -349,7 +320,7 @@ PodCreateAdmission::~PodCreateAdmission() {
 
 absl::Status PodCreateAdmission::StillReady() const {
   absl::MutexLock l(&manager_->mu_);
-  absl::Status s = manager_->ReadyForCreate(pod_.id);
+  absl::Status s = manager_->ReadyForCreate(pod_.id).status();
   if (absl::IsNotFound(s)) {
     return absl::NotFoundError(
         absl::StrCat("pod sandbox ", pod_.id,
@@ -361,23 +332,6 @@ absl::Status PodCreateAdmission::StillReady() const {
                      " was stopped while the container was created"));
   }
   return s;
-}
-
-absl::StatusOr<Pod> PodManager::Get(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(std::string id, Resolve(id_or_prefix));
-  absl::MutexLock l(&mu_);
-  auto it = pods_.find(id);
-  if (it == pods_.end()) {
-    return absl::NotFoundError(absl::StrCat("pod sandbox ", id, " not found"));
-  }
-  return it->second;
-}
-
-std::vector<Pod> PodManager::List() {
-  absl::MutexLock l(&mu_);
-  std::vector<Pod> pods;
-  for (const auto& [id, pod] : pods_) pods.push_back(pod);
-  return pods;
 }
 
 }  // namespace crisp::sandbox

@@ -16,12 +16,11 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/event_hub.h"
-#include "common/id.h"
-#include "common/lock_table.h"
 #include "common/store/database.h"
+#include "common/store/object_store.h"
 #include "sandbox/pod.h"
+#include "sandbox/pod_json.h"
 #include "sandbox/pod_network.h"
-#include "sandbox/pod_store.h"
 
 namespace crisp::sandbox {
 
@@ -82,8 +81,10 @@ class PodManager {
   // Stops, then forgets the pod. An unknown pod is not an error.
   [[nodiscard]] absl::Status Remove(const std::string& id_or_prefix);
 
-  [[nodiscard]] absl::StatusOr<Pod> Get(const std::string& id_or_prefix);
-  std::vector<Pod> List();
+  [[nodiscard]] absl::StatusOr<Pod> Get(const std::string& id_or_prefix) {
+    return pods_.Get(id_or_prefix);
+  }
+  std::vector<Pod> List() { return pods_.List(); }
   // A pod removed lately, as it was last (NotFound once forgotten): what
   // its DELETED event describes, read after the pod is gone.
   [[nodiscard]] absl::StatusOr<Pod> Removed(const std::string& id);
@@ -103,17 +104,15 @@ class PodManager {
  private:
   friend class PodCreateAdmission;
   PodManager(PodManagerOptions options, store::Database* db)
-      : options_(std::move(options)), store_(db) {}
+      : options_(std::move(options)), pods_(db, PodFormat(), "pod sandbox") {}
   absl::Status Recover();
   absl::StatusOr<Pod> Create(const PodSpec& spec);
   absl::Status TearDown(Pod& pod);
   void RollBackUnfinishedCreate(Pod& pod);
   absl::Status StartInfraFor(Pod& pod);
   NetworkAttachment AttachmentOf(const Pod& pod) const;
-  absl::StatusOr<std::string> Resolve(const std::string& id_or_prefix);
-  absl::Status Save(const Pod& pod);
   absl::Status CloseToCreates(const std::string& id);
-  absl::Status ReadyForCreate(const std::string& id) const
+  absl::StatusOr<Pod> ReadyForCreate(const std::string& id) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void EndCreate(const std::string& id);
   void Publish(events::Kind kind, const Pod& pod);
@@ -127,11 +126,9 @@ class PodManager {
   };
 
   PodManagerOptions options_;
-  PodStore store_;
-  IdIndex ids_;
-  LockTable locks_;
+  // Its mutex is taken under mu_, never the other way round.
+  store::ObjectStore<Pod> pods_;
   absl::Mutex mu_;
-  std::map<std::string, Pod> pods_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, CreateGate> gates_ ABSL_GUARDED_BY(mu_);
   std::deque<Pod> removed_ ABSL_GUARDED_BY(mu_);  // newest last
 };

@@ -1,5 +1,5 @@
-#include "containers/container_store.h"
-#include "sandbox/pod_store.h"
+#include "containers/container_json.h"
+#include "sandbox/pod_json.h"
 #include "server/daemon/daemon.h"
 
 namespace crisp::server {
@@ -17,10 +17,10 @@ const std::vector<store::Migration>& SchemaMigrations() {
       "REFERENCES images(id), kind TEXT NOT NULL CHECK (kind IN ('tag', "
       "'digest')));"
       "CREATE INDEX image_refs_by_image ON image_refs(image_id)",
-      // 3: pod sandboxes (sandbox/pod_store.h).
-      sandbox::PodStore::kSchema,
-      // 4: containers (containers/container_store.h).
-      containers::ContainerStore::kSchema,
+      // 3: pod sandboxes (sandbox/pod_json.h).
+      sandbox::kPodsSchema,
+      // 4: containers (containers/container_json.h).
+      containers::kContainersSchema,
   };
   return *kMigrations;
 }

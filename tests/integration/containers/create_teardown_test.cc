@@ -73,7 +73,7 @@ class CreateTeardownTest : public runtime::testing::RuntimeTest {
     if (IsSkipped() || HasFatalFailure()) return;
     auto db = store::Database::Open(
         tmp_ + "/crisp.db",
-        {sandbox::PodStore::kSchema, ContainerStore::kSchema});
+        {sandbox::kPodsSchema, kContainersSchema});
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     auto c = ContainerManager::Open(

@@ -81,7 +81,7 @@ class PodManagerTest : public ::testing::Test {
   void OpenManager() {
     manager_.reset();
     db_.reset();
-    auto db = store::Database::Open(dir_ + "/crisp.db", {PodStore::kSchema});
+    auto db = store::Database::Open(dir_ + "/crisp.db", {kPodsSchema});
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     PodManagerOptions o{dir_ + "/pods", dir_ + "/ns", "/etc/resolv.conf",
@@ -201,7 +201,7 @@ TEST_F(PodManagerTest, ReopenKeepsReadyPodsAndRollsBackUnfinishedOnes) {
   half.spec = Spec("half");
   half.dir = dir_ + "/pods/" + half.id;
   ASSERT_TRUE(MakeDirs(half.dir, 0711).ok());
-  ASSERT_TRUE(PodStore(db_.get()).Put(half).ok());
+  ASSERT_TRUE(store::RecordTable<Pod>(db_.get(), PodFormat()).Put(half).ok());
 
   OpenManager();
   auto pods = manager_->List();

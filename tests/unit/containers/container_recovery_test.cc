@@ -18,7 +18,7 @@ TEST_F(ManagerTest, AnUnfinishedCreateIsRolledBackAtRestart) {
   c.dir = absl::StrCat(StateDir(), "/", c.id);
   c.layer = absl::StrCat(base_, "/layers/", c.id);
   c.creating = true;
-  ContainerStore store(db_.get());
+  store::RecordTable<Container> store(db_.get(), ContainerFormat());
   ASSERT_TRUE(store.Put(c).ok());
   ASSERT_TRUE(rootfs_->Mount({}, c.layer, c.RootfsPath()).ok());
   ASSERT_TRUE(WriteFileAtomic(c.dir + "/config.json", "{}", 0600).ok());

@@ -13,7 +13,6 @@
 #include "common/files.h"
 #include "common/store/database.h"
 #include "containers/container_manager.h"
-#include "containers/container_store.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/fake_runtime.h"
 #include "tests/unit/containers/fake_rootfs.h"
@@ -29,7 +28,7 @@ class ManagerTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     base_ = tmpl;
     auto db =
-        store::Database::Open(base_ + "/crisp.db", {ContainerStore::kSchema});
+        store::Database::Open(base_ + "/crisp.db", {kContainersSchema});
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     Reopen();
