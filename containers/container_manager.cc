@@ -196,11 +196,30 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   }
   c.started_unix_nanos = NowUnixNanos();
   RETURN_IF_ERROR(failpoint::Hit("container.start.before_runtime"));
-  if (!interrupted) RETURN_IF_ERROR(options_.runtime->Start(c.Ref()));
+  if (!interrupted) {
+    absl::Status started = options_.runtime->Start(c.Ref());
+    if (!started.ok()) {
+      SettleFailedStart(c);
+      return started;
+    }
+  }
   RETURN_IF_ERROR(failpoint::Hit("container.start.after_runtime"));
   RETURN_IF_ERROR(containers_.Save(c));
   Publish(events::Kind::kStarted, c);
   return absl::OkStatus();
+}
+
+// A start that released the init, which then could not run its command:
+// the init is exiting and its monitor recording why. Waiting for that
+// record lets kubelet's next ContainerStatus say EXITED with the cause
+// (ContainerCannotRun) rather than a running container that is not.
+void ContainerManager::SettleFailedStart(const Container& c) {
+  auto state = options_.runtime->State(c.Ref());
+  if (state.ok() && *state == runtime::InitState::kCreated) return;
+  if (!options_.runtime->WaitForExit(c.Ref(), absl::Seconds(10))) {
+    LOG(WARNING) << "container " << c.id
+                 << ": its start failed and its exit is not recorded yet";
+  }
 }
 
 // The grace period is waited out without the container's lock, so that a

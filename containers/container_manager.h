@@ -55,6 +55,8 @@ class ContainerManager {
   // A retry with the pod, name and attempt of an existing container returns
   // that container.
   [[nodiscard]] absl::StatusOr<Container> Create(const CreateRequest& request);
+  // A container whose command cannot run fails its start with the cause,
+  // and has exited (ContainerCannotRun) when this returns.
   [[nodiscard]] absl::Status Start(const std::string& id_or_prefix);
   // Stop signal, `timeout_seconds` of grace, then SIGKILL. Idempotent; an
   // unknown container is not an error. A stop with a shorter timeout cuts
@@ -103,6 +105,7 @@ class ContainerManager {
   void Destroy(const Container& c);
   absl::StatusOr<std::string> SignalStop(const std::string& id);
   absl::Status KillLocked(const Container& c);
+  void SettleFailedStart(const Container& c);
   std::vector<std::string> IdsInPod(const std::string& pod_id);
   // Events (container_events.cc).
   void Publish(events::Kind kind, const Container& c);

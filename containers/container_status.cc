@@ -2,6 +2,17 @@
 
 namespace crisp::containers {
 
+void SetExitReason(const runtime::ExitRecord& exit, ContainerStatus& s) {
+  if (!exit.cannot_run.empty()) {
+    s.reason = "ContainerCannotRun";
+    s.message = exit.cannot_run;
+    return;
+  }
+  s.reason = exit.oom_killed       ? "OOMKilled"
+             : exit.exit_code == 0 ? "Completed"
+                                   : "Error";
+}
+
 bool RuntimeRunning(runtime::Runtime& rt, const Container& c) {
   auto state = rt.State(c.Ref());
   return state.ok() && *state == runtime::InitState::kRunning;
@@ -16,9 +27,7 @@ ContainerStatus ReadStatus(runtime::Runtime& rt, const Container& c) {
     s.exit_code = exit->exit_code;
     if (s.started_at == 0) s.started_at = exit->started_at;
     s.finished_at = exit->finished_at;
-    s.reason = exit->oom_killed       ? "OOMKilled"
-               : exit->exit_code == 0 ? "Completed"
-                                      : "Error";
+    SetExitReason(*exit, s);
     return s;
   }
   if (rt.Held(c.Ref())) {

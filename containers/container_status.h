@@ -7,6 +7,11 @@
 
 namespace crisp::containers {
 
+// The reason and message kubelet reads for an exit: ContainerCannotRun
+// with its cause when the command never ran (Docker's reason; its exit code
+// is 126, 127 or 128), else OOMKilled, Completed or Error.
+void SetExitReason(const runtime::ExitRecord& exit, ContainerStatus& status);
+
 // True when the runtime has released the container's init (it no longer
 // waits to be started), whatever the store says: a crash between the
 // runtime's start and the store's update leaves a running container whose

@@ -78,7 +78,8 @@ absl::StatusOr<runtime::ExitRecord> MonitorRuntime::Exit(
   return runtime::ExitRecord{.exit_code = exit->exit_code,
                              .oom_killed = exit->oom_killed,
                              .started_at = exit->started_at,
-                             .finished_at = exit->finished_at};
+                             .finished_at = exit->finished_at,
+                             .cannot_run = std::move(exit->cannot_run)};
 }
 
 bool MonitorRuntime::WaitForExit(const runtime::ContainerRef& c,

@@ -19,6 +19,8 @@ struct ChildPlan {
   std::shared_ptr<const seccomp::Program> seccomp;
   int sync_fd = -1;  // SOCK_SEQPACKET to the parent
   int fifo_fd = -1;  // O_PATH exec fifo, or -1 to exec at once
+  // With a fifo: look the executable up after Start (CreateRequest).
+  bool lookup_after_start = false;
   int stdio[3] = {0, 1, 2};
   bool exec_only = false;
   // The child joins its cgroup itself (cgroup.h AddSelf), first thing.

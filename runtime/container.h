@@ -26,7 +26,12 @@ struct CreateRequest {
   // --console-socket), or returned in Created::pty_master when empty.
   std::string console_socket;
   bool wait_for_start = true;  // hold the init at exec.fifo until Start
-  int stdio[3] = {0, 1, 2};    // the init's stdio when there is no terminal
+  // Look the executable up after Start instead of before "ready": a missing
+  // command then fails the start, not the create. A CRI runtime creates at
+  // CreateContainer, and kubelet expects StartContainer to fail for it (the
+  // container exits, ContainerCannotRun); runc's create fails instead.
+  bool lookup_after_start = false;
+  int stdio[3] = {0, 1, 2};  // the init's stdio when there is no terminal
 };
 
 struct Created {
@@ -34,6 +39,9 @@ struct Created {
   UniqueFd pidfd;       // of the init, for poll() and waitid(P_PIDFD)
   UniqueFd pty_master;  // terminal && console_socket empty
   std::string cgroup_path;
+  // The create's channel: a failure of the init after Start (its command
+  // missing, its execve refused) arrives here as a sync::Kind::kError.
+  UniqueFd sync;
 };
 
 // The default cgroup path of a container: linux.cgroupsPath or /crisp/<id>.
@@ -43,7 +51,9 @@ std::string CgroupPath(const spec::Spec& spec, const std::string& id);
 // is left behind: no process, cgroup, mount or state dir.
 [[nodiscard]] absl::StatusOr<Created> Create(const CreateRequest& request);
 
-// Releases a created container's init into execve (opens its exec fifo).
+// Releases a created container's init into execve (opens its exec fifo)
+// and waits for that execve: an init that fails after its release (its
+// command missing or refused) makes Start fail with its cause, and exits.
 [[nodiscard]] absl::Status Start(const std::string& state_dir);
 
 // The poststart hooks (Start runs them; `run` calls this itself).

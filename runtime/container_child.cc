@@ -137,15 +137,33 @@ absl::StatusOr<UniqueFd> OpenOwnFds(const ChildPlan& plan) {
   return dir;
 }
 
-absl::Status ReadyAndWait(const ChildPlan& plan, int own_fds) {
+// Returns the fifo's write end (none without a fifo), kept open until the
+// execve closes it: Start reads on to that EOF, or to the failure the init
+// writes there instead (FailAfterStart).
+absl::StatusOr<UniqueFd> ReadyAndWait(const ChildPlan& plan, int own_fds) {
   RETURN_IF_ERROR(sync::Send(plan.sync_fd, sync::Kind::kReady));
-  if (plan.fifo_fd < 0) return absl::OkStatus();
+  if (plan.fifo_fd < 0) return UniqueFd();
   // Blocks until Start opens the fifo for reading.
   UniqueFd fifo(openat(own_fds, absl::StrCat(plan.fifo_fd).c_str(),
                        O_WRONLY | O_CLOEXEC));
   if (!fifo) return LastErrno("open exec fifo");
   if (write(fifo.get(), "0", 1) != 1) return LastErrno("write exec fifo");
-  return absl::OkStatus();
+  return fifo;
+}
+
+// The init failed after Start released it: the failure goes to the monitor
+// (the sync socket: it records why the container could not run), to Start
+// (the fifo), and to the container's log; the exit code says it the way a
+// shell would (process::CannotRunExitCode).
+[[noreturn]] void FailAfterStart(const ChildPlan& plan, int fifo,
+                                 const absl::Status& st) {
+  signal(SIGPIPE, SIG_IGN);  // a Start that gave up must not decide the code
+  sync::SendError(plan.sync_fd, "start", st);
+  sync::Message m = sync::ErrorMessage("start", st);
+  (void)!write(fifo, &m, sizeof(m));  // one write under PIPE_BUF: atomic
+  std::string line = absl::StrCat("crisp: ", st.message(), "\n");
+  (void)!write(2, line.data(), line.size());
+  _exit(process::CannotRunExitCode(st));
 }
 
 // In a new user namespace the init starts as the overflow uid; files it
@@ -200,6 +218,24 @@ absl::Status ContainExec(const ChildPlan& plan) {
   return FinalizeProcess(plan, p);
 }
 
+// What follows Start (or "ready" without a fifo): startContainer hooks,
+// the executable's lookup if deferred, a late seccomp filter, execve.
+// Returns only on failure.
+absl::Status RunStarted(const ChildPlan& plan, const spec::Process& p,
+                        bool early_seccomp, std::string exe) {
+  if (plan.spec->hooks && !plan.exec_only) {
+    STEP("hooks", hooks::Run(plan.spec->hooks->start_container,
+                             HookState(plan, "running"), "startContainer"));
+  }
+  if (exe.empty()) {
+    ASSIGN_OR_RETURN(exe, process::FindExecutable(p.args[0], p.env));
+  }
+  if (plan.seccomp && !early_seccomp) {
+    STEP("seccomp", seccomp::Load(*plan.seccomp));
+  }
+  return process::Exec(exe, p);
+}
+
 }  // namespace
 
 absl::Status FinalizeProcess(const ChildPlan& plan, const spec::Process& p,
@@ -219,18 +255,18 @@ absl::Status FinalizeProcess(const ChildPlan& plan, const spec::Process& p,
   }
   if (p.user.umask) umask(*p.user.umask);
   if (chdir(p.cwd.c_str()) != 0) return LastErrno("chdir " + p.cwd);
-  ASSIGN_OR_RETURN(std::string exe, process::FindExecutable(p.args[0], p.env));
+  bool lookup_now = !plan.lookup_after_start || plan.fifo_fd < 0;
+  std::string exe;
+  if (lookup_now) {
+    ASSIGN_OR_RETURN(exe, process::FindExecutable(p.args[0], p.env));
+  }
   STEP("close fds",
        process::CloseFdsExcept({plan.sync_fd, plan.fifo_fd, own_fds}));
-  STEP("ready", ReadyAndWait(plan, own_fds));
-  if (plan.spec->hooks && !plan.exec_only) {
-    STEP("hooks", hooks::Run(plan.spec->hooks->start_container,
-                             HookState(plan, "running"), "startContainer"));
-  }
-  if (plan.seccomp && !early_seccomp) {
-    STEP("seccomp", seccomp::Load(*plan.seccomp));
-  }
-  return process::Exec(exe, p);
+  auto started = ReadyAndWait(plan, own_fds);
+  if (!started.ok()) return Annotate(started.status(), "ready");
+  absl::Status st = RunStarted(plan, p, early_seccomp, std::move(exe));
+  if (*started) FailAfterStart(plan, started->get(), st);
+  return st;
 }
 
 void RunChild(const ChildPlan& plan) {

@@ -46,6 +46,7 @@ absl::StatusOr<ChildPlan> Plan(const CreateRequest& req) {
   plan.spec = &req.spec;
   plan.id = req.id;
   plan.bundle = req.bundle;
+  plan.lookup_after_start = req.lookup_after_start;
   const spec::Process& p = *req.spec.process;
   RETURN_IF_ERROR(lsm::CheckAvailable(p));
   if (p.capabilities) {
@@ -220,6 +221,7 @@ absl::StatusOr<Created> Create(const CreateRequest& req) {
   ASSIGN_OR_RETURN(created.init, IdentifyProcess(child.pid, child.pidfd.get()));
   created.pidfd = std::move(child.pidfd);
   created.cgroup_path = CgroupPath(req.spec, req.id);
+  created.sync = std::move(ch.parent);
   state::State st{req.id,
                   req.bundle,
                   created.init,

@@ -19,6 +19,7 @@
 #include "runtime/hooks.h"
 #include "runtime/spec/json.h"
 #include "runtime/state.h"
+#include "runtime/sync.h"
 
 namespace crisp::runtime {
 namespace {
@@ -70,6 +71,38 @@ absl::Status SendSignal(const state::State& s, int pidfd, int signal) {
   return absl::OkStatus();
 }
 
+// After the init's byte: its end of the fifo stays open (close-on-exec)
+// until its execve, so EOF is a start that happened; a sync::Message
+// before it is why the command could not run (container_child.cc
+// FailAfterStart). An init still on its way at the deadline (a slow
+// startContainer hook) was released all the same: that start stands.
+absl::Status AwaitExec(const state::State& s, int fd, absl::Time deadline) {
+  for (;;) {
+    struct pollfd p = {fd, POLLIN, 0};
+    int n = poll(&p, 1, 100);
+    if (n > 0) {
+      sync::Message m;
+      ssize_t got = read(fd, &m, sizeof(m));
+      if (got == 0) return absl::OkStatus();
+      if (got == sizeof(m) && m.kind == sync::Kind::kError) {
+        // Not the child's code: a NotFound would read as "no such
+        // container" to a CRI client; the container is what cannot run.
+        return absl::FailedPreconditionError(
+            sync::ErrorStatus(m, absl::StrCat("container ", s.id)).message());
+      }
+      if (got < 0 && errno != EAGAIN && errno != EINTR) {
+        return LastErrno(absl::StrCat("container ", s.id, ": read exec fifo"));
+      }
+    }
+    if (absl::Now() > deadline) {
+      LOG(WARNING) << "container " << s.id
+                   << ": released, its execve not seen in "
+                   << absl::FormatDuration(kStartDeadline);
+      return absl::OkStatus();
+    }
+  }
+}
+
 }  // namespace
 
 absl::Status Start(const std::string& state_dir) {
@@ -85,11 +118,15 @@ absl::Status Start(const std::string& state_dir) {
   // said ready is at the fifo within milliseconds: one that is not there
   // in kStartDeadline never will be, and the caller holds a lock.
   absl::Time deadline = absl::Now() + kStartDeadline;
+  bool released = false;  // here, not by an earlier start
   for (;;) {
     struct pollfd p = {fd.get(), POLLIN, 0};
     int n = poll(&p, 1, 100);
     char c;
-    if (n > 0 && (p.revents & POLLIN) && read(fd.get(), &c, 1) == 1) break;
+    if (n > 0 && (p.revents & POLLIN) && read(fd.get(), &c, 1) == 1) {
+      released = true;
+      break;
+    }
     if (!ProcessAlive(s.init)) {
       return absl::FailedPreconditionError(
           absl::StrCat("container ", s.id, " init exited before start"));
@@ -103,6 +140,7 @@ absl::Status Start(const std::string& state_dir) {
     }
   }
   unlink(fifo.c_str());
+  if (released) RETURN_IF_ERROR(AwaitExec(s, fd.get(), deadline));
   return RunStateHooks(s, "running", /*poststop=*/false);
 }
 

@@ -200,6 +200,12 @@ absl::StatusOr<std::string> FindExecutable(
       absl::StrCat("executable \"", arg0, "\" not found in $PATH ", path));
 }
 
+int CannotRunExitCode(const absl::Status& failure) {
+  if (absl::IsNotFound(failure)) return 127;
+  if (absl::IsPermissionDenied(failure)) return 126;
+  return 128;
+}
+
 absl::Status Exec(const std::string& path, const spec::Process& process) {
   std::vector<char*> argv, envp;
   for (const auto& a : process.args)

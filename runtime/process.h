@@ -53,6 +53,11 @@ struct GroupCalls {
 [[nodiscard]] absl::StatusOr<std::string> FindExecutable(
     const std::string& arg0, const std::vector<std::string>& env);
 
+// The exit code of an init that could not run its command after Start, as
+// a shell and Docker give it: 127 when the command is not found, 126 when
+// it cannot be executed (permission), 128 for any other failure.
+int CannotRunExitCode(const absl::Status& failure);
+
 // execve; returns only on failure.
 [[nodiscard]] absl::Status Exec(const std::string& path,
                                 const spec::Process& process);

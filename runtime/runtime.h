@@ -44,6 +44,9 @@ struct ExitRecord {
   bool oom_killed = false;
   int64_t started_at = 0;   // unix nanos
   int64_t finished_at = 0;  // unix nanos
+  // Why the init never ran its command (missing, not executable); empty
+  // when it ran.
+  std::string cannot_run;
 };
 
 // A command run to completion inside a running container.

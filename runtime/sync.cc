@@ -21,7 +21,7 @@ absl::Status Send(int fd, Kind kind, int32_t value) {
   return absl::OkStatus();
 }
 
-void SendError(int fd, absl::string_view step, const absl::Status& status) {
+Message ErrorMessage(absl::string_view step, const absl::Status& status) {
   Message m;
   m.kind = Kind::kError;
   m.code = static_cast<int32_t>(status.code());
@@ -29,6 +29,23 @@ void SendError(int fd, absl::string_view step, const absl::Status& status) {
   absl::string_view detail = status.message();
   std::memcpy(m.detail, detail.data(),
               std::min(detail.size(), sizeof(m.detail) - 1));
+  return m;
+}
+
+absl::Status ErrorStatus(const Message& m, absl::string_view what) {
+  // The fields come from another process: never trust their terminators.
+  absl::string_view step(m.step, strnlen(m.step, sizeof(m.step)));
+  absl::string_view detail(m.detail, strnlen(m.detail, sizeof(m.detail)));
+  auto code = static_cast<absl::StatusCode>(m.code);
+  if (m.code <= 0 ||
+      m.code > static_cast<int32_t>(absl::StatusCode::kUnauthenticated)) {
+    code = absl::StatusCode::kInternal;  // an error is never OK
+  }
+  return absl::Status(code, absl::StrCat(what, ": ", step, ": ", detail));
+}
+
+void SendError(int fd, absl::string_view step, const absl::Status& status) {
+  Message m = ErrorMessage(step, status);
   (void)!send(fd, &m, sizeof(m), MSG_NOSIGNAL);
 }
 
@@ -45,10 +62,7 @@ absl::StatusOr<Message> Receive(int fd, absl::string_view what) {
   if (n != sizeof(m)) {
     return absl::InternalError(absl::StrCat(what, ": short sync message"));
   }
-  if (m.kind == Kind::kError) {
-    return absl::Status(static_cast<absl::StatusCode>(m.code),
-                        absl::StrCat(what, ": ", m.step, ": ", m.detail));
-  }
+  if (m.kind == Kind::kError) return ErrorStatus(m, what);
   return m;
 }
 

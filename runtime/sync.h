@@ -28,6 +28,11 @@ struct Message {
 };
 
 [[nodiscard]] absl::Status Send(int fd, Kind kind, int32_t value = 0);
+// The kError message of a failed step (also what the init writes into the
+// exec fifo when it fails after Start).
+Message ErrorMessage(absl::string_view step, const absl::Status& status);
+// A kError message as a status: "<what>: <step>: <detail>".
+absl::Status ErrorStatus(const Message& m, absl::string_view what);
 // Best effort: the child is about to _exit anyway.
 void SendError(int fd, absl::string_view step, const absl::Status& status);
 // Waits for one message; an error message becomes its status ("<step>:

@@ -2,40 +2,44 @@
 
 #include <sys/wait.h>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/files.h"
+#include "common/json.h"
 #include "common/status.h"
+#include "nlohmann/json.hpp"
 #include "runtime/bundle.h"
 
 namespace crisp::runtime::monitor {
 
 absl::Status WriteExitStatus(const std::string& dir, const ExitStatus& s) {
-  // Hand-written JSON: the monitor links no JSON library code path here.
+  nlohmann::json j = {{"exitCode", s.exit_code},
+                      {"signal", s.signal},
+                      {"oomKilled", s.oom_killed},
+                      {"startedAt", s.started_at},
+                      {"finishedAt", s.finished_at}};
+  if (!s.cannot_run.empty()) j["cannotRun"] = s.cannot_run;
+  // Replaced, not thrown: the cause is the init's text, not always UTF-8.
   std::string text =
-      absl::StrCat("{\"exitCode\":", s.exit_code, ",\"signal\":", s.signal,
-                   ",\"oomKilled\":", s.oom_killed ? "true" : "false",
-                   ",\"startedAt\":", s.started_at,
-                   ",\"finishedAt\":", s.finished_at, "}\n");
+      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   return WriteFileAtomic(BundleLayout(dir).ExitJson(), text, 0644);
 }
 
 absl::StatusOr<ExitStatus> ReadExitStatus(const std::string& dir) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(BundleLayout(dir).ExitJson()));
+  std::string path = BundleLayout(dir).ExitJson();
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  std::string what = absl::StrCat("exit record ", path);
+  ASSIGN_OR_RETURN(json::Json j, json::ParseObject(text, what));
   ExitStatus s;
-  for (absl::string_view kv :
-       absl::StrSplit(text, absl::ByAnyChar("{},\n"), absl::SkipEmpty())) {
-    std::pair<std::string, std::string> p =
-        absl::StrSplit(kv, absl::MaxSplits(':', 1));
-    const std::string& k = p.first;
-    const std::string& v = p.second;
-    if (k == "\"exitCode\"") (void)absl::SimpleAtoi(v, &s.exit_code);
-    if (k == "\"signal\"") (void)absl::SimpleAtoi(v, &s.signal);
-    if (k == "\"oomKilled\"") s.oom_killed = v == "true";
-    if (k == "\"startedAt\"") (void)absl::SimpleAtoi(v, &s.started_at);
-    if (k == "\"finishedAt\"") (void)absl::SimpleAtoi(v, &s.finished_at);
-  }
+  ASSIGN_OR_RETURN(int64_t code, json::Int64Or(j, "exitCode", 0, what));
+  ASSIGN_OR_RETURN(int64_t signal, json::Int64Or(j, "signal", 0, what));
+  ASSIGN_OR_RETURN(std::optional<bool> oom,
+                   json::GetBool(j, "oomKilled", what));
+  ASSIGN_OR_RETURN(s.started_at, json::Int64Or(j, "startedAt", 0, what));
+  ASSIGN_OR_RETURN(s.finished_at, json::Int64Or(j, "finishedAt", 0, what));
+  ASSIGN_OR_RETURN(s.cannot_run, json::StringOr(j, "cannotRun", "", what));
+  s.exit_code = static_cast<int>(code);
+  s.signal = static_cast<int>(signal);
+  s.oom_killed = oom.value_or(false);
   return s;
 }
 

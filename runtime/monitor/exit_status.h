@@ -16,6 +16,9 @@ struct ExitStatus {
   bool oom_killed = false;  // the cgroup counted an OOM kill
   int64_t started_at = 0;   // unix nanos
   int64_t finished_at = 0;  // unix nanos
+  // Why the init failed after Start, before its execve (its command
+  // missing, say); empty when the command ran.
+  std::string cannot_run;
 };
 
 [[nodiscard]] absl::Status WriteExitStatus(const std::string& dir,

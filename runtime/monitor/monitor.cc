@@ -57,6 +57,7 @@ absl::Status Monitor::Create() {
   req.bundle = o_.bundle;
   req.state_dir = BundleLayout(o_.dir).StateDir();
   req.wait_for_start = !o_.start;
+  req.lookup_after_start = true;  // a missing command fails StartContainer
   ASSIGN_OR_RETURN(req.spec, spec::LoadBundle(o_.bundle));
   kill_rest_on_exit_ = !runtime::OwnsPidNamespace(req.spec);
   RETURN_IF_ERROR(log_.Open());

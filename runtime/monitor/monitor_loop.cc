@@ -3,8 +3,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -16,6 +19,7 @@
 #include "runtime/container.h"
 #include "runtime/monitor/exit_status.h"
 #include "runtime/monitor/monitor.h"
+#include "runtime/sync.h"
 
 namespace crisp::runtime::monitor {
 namespace {
@@ -33,6 +37,18 @@ absl::StatusOr<UniqueFd> BlockSignals() {
   UniqueFd fd(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
   if (!fd) return LastErrno("signalfd");
   return fd;
+}
+
+// What the init said before it exited when it failed after Start
+// (container_child.cc FailAfterStart); "" when it ran its command.
+std::string StartFailure(int sync_fd) {
+  if (sync_fd < 0) return "";
+  sync::Message m;
+  if (recv(sync_fd, &m, sizeof(m), MSG_DONTWAIT) != sizeof(m) ||
+      m.kind != sync::Kind::kError) {
+    return "";
+  }
+  return std::string(m.detail, strnlen(m.detail, sizeof(m.detail)));
 }
 
 }  // namespace
@@ -83,6 +99,7 @@ absl::Status Monitor::Finish(int wait_status) {
   s.finished_at = NowUnixNanos();
   auto stats = runtime::ReadStats(BundleLayout(o_.dir).StateDir());
   s.oom_killed = stats.ok() && stats->oom_kills > 0;
+  s.cannot_run = StartFailure(created_.sync.get());
   RETURN_IF_ERROR(failpoint::Hit("monitor.exit.before_record"));
   RETURN_IF_ERROR(WriteExitStatus(o_.dir, s));
   attach_.Broadcast(FrameType::kExit, absl::StrCat(s.exit_code));

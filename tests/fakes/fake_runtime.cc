@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 
@@ -79,6 +81,17 @@ void FakeRuntime::Stopped(Entry& e, int exit_code, bool oom) {
 void FakeRuntime::ExitOnItsOwn(const std::string& id, int exit_code, bool oom) {
   absl::MutexLock l(&mu_);
   if (auto e = Find(id); e.ok()) Stopped(**e, exit_code, oom);
+}
+
+void FakeRuntime::CannotRunOnStart(const std::string& id, int exit_code,
+                                   const std::string& cause) {
+  absl::MutexLock l(&mu_);
+  if (auto e = Find(id); e.ok()) {
+    (*e)->cannot_run = runtime::ExitRecord{.exit_code = exit_code,
+                                           .started_at = 1,
+                                           .finished_at = 2,
+                                           .cannot_run = cause};
+  }
 }
 
 void FakeRuntime::LoseHolder(const std::string& id) {
@@ -173,6 +186,13 @@ absl::Status FakeRuntime::Start(const runtime::ContainerRef& c) {
   if ((*e)->state != InitState::kCreated) {
     return absl::FailedPreconditionError(
         absl::StrCat("fake runtime: container ", c.id, " is not created"));
+  }
+  if ((*e)->cannot_run) {
+    SignalHolderGone(**e);
+    (*e)->state = InitState::kStopped;
+    (*e)->exit = std::exchange((*e)->cannot_run, std::nullopt);
+    return absl::FailedPreconditionError(
+        absl::StrCat("container ", c.id, ": start: ", (*e)->exit->cannot_run));
   }
   (*e)->state = InitState::kRunning;
   return absl::OkStatus();

@@ -41,6 +41,10 @@ class FakeRuntime final : public runtime::Runtime {
 
   // What a container does on its own.
   void ExitOnItsOwn(const std::string& id, int exit_code, bool oom = false);
+  // The next Start releases the init, which cannot run its command: Start
+  // fails with `cause` and the exit is recorded with it.
+  void CannotRunOnStart(const std::string& id, int exit_code,
+                        const std::string& cause);
   void LoseHolder(const std::string& id);  // the monitor died, no record
   void IgnoreSignal(const std::string& id, int signal);
   // The init was released but whoever started it did not learn it.
@@ -86,6 +90,7 @@ class FakeRuntime final : public runtime::Runtime {
     runtime::InitState state = runtime::InitState::kCreated;
     bool held = true;
     std::optional<runtime::ExitRecord> exit;
+    std::optional<runtime::ExitRecord> cannot_run;  // at the next Start
     std::set<int> ignored;
     std::vector<int> signals;
     std::optional<runtime::spec::Resources> resources;

@@ -1,10 +1,15 @@
 // The ContainerStatus and PodSandboxStatus fields kubelet reads, through the
-// real crispd: the exit reason (Completed, Error, OOMKilled), image_ref as
-// the repo digest, the current resource limits (after an update too), the
-// user the container runs as, the verbose info, and the pod's status with
-// its containers' statuses.
-#include <string>
+// real crispd: the exit reason (Completed, Error, OOMKilled,
+// ContainerCannotRun), image_ref as the repo digest, the current resource
+// limits (after an update too), the user the container runs as, the verbose
+// info, and the pod's status with its containers' statuses.
+#include <signal.h>
 
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/pod/lab_container_fixture.h"
@@ -13,6 +18,7 @@ namespace crisp::testing {
 namespace {
 
 using ::testing::Contains;
+using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 class ContainerStatusFieldsTest : public LabContainerFixture {
@@ -43,6 +49,54 @@ TEST_F(ContainerStatusFieldsTest, TheExitCodeGivesTheReason) {
   v1::ContainerStatus failed = WaitExited(Run("one", "exit 1"));
   EXPECT_EQ(failed.exit_code(), 1);
   EXPECT_EQ(failed.reason(), "Error");
+}
+
+// A command that cannot run fails StartContainer with its cause, and the
+// container has then exited as Docker and CRI-O report it: reason
+// ContainerCannotRun, the cause as message, the shell's exit code (127 not
+// found, 126 not executable), also after crispd restarts.
+TEST_F(ContainerStatusFieldsTest, ACommandThatCannotRunIsContainerCannotRun) {
+  struct Case {
+    std::string command;
+    int exit_code;
+    std::string cause;
+  };
+  std::vector<Case> cases = {
+      {"/nonexistent", 127, "No such file or directory"},
+      {"no-such-command", 127, "not found in $PATH"},
+      {"/etc", 126, "Permission denied"},  // found; execve refuses it
+  };
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& k = cases[i];
+    std::string id = Create(pod_, pc_, absl::StrCat("cannot-run-", i), "",
+                            [&](v1::ContainerConfig* c) {
+                              c->clear_command();
+                              c->clear_args();
+                              c->add_command(k.command);
+                            });
+    ASSERT_FALSE(id.empty());
+    grpc::Status started = crispd_.client().StartContainer(id);
+    EXPECT_FALSE(started.ok()) << k.command;
+    EXPECT_THAT(started.error_message(), HasSubstr(k.command));
+    EXPECT_THAT(started.error_message(), HasSubstr(k.cause));
+    ids.push_back(id);
+  }
+  for (bool restarted : {false, true}) {
+    if (restarted) {
+      ASSERT_TRUE(crispd_.Stop(SIGKILL, std::chrono::seconds(5)).has_value());
+      ASSERT_EQ(crispd_.Start(), "");
+    }
+    for (size_t i = 0; i < cases.size(); ++i) {
+      v1::ContainerStatus st = StatusC(ids[i]);  // no wait: exited already
+      EXPECT_EQ(st.state(), v1::CONTAINER_EXITED) << cases[i].command;
+      EXPECT_EQ(st.exit_code(), cases[i].exit_code) << cases[i].command;
+      EXPECT_EQ(st.reason(), "ContainerCannotRun") << cases[i].command;
+      EXPECT_THAT(st.message(), HasSubstr(cases[i].command));
+      EXPECT_THAT(st.message(), HasSubstr(cases[i].cause));
+      EXPECT_GT(st.finished_at(), 0);
+    }
+  }
 }
 
 TEST_F(ContainerStatusFieldsTest, AnOomKillIsTheReason) {

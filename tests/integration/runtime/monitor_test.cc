@@ -195,6 +195,24 @@ TEST_F(MonitorTest, HeldUntilStartThenAttachSeesOutputAndStdin) {
   EXPECT_TRUE(WaitExit(dir).ok());
 }
 
+// A held init looks its command up after Start: the create succeeds, the
+// start fails naming the command and errno, and the exit record keeps the
+// cause with the shell's exit code; the container's log has it too.
+TEST_F(MonitorTest, ACommandThatCannotRunFailsTheStartAndIsRecorded) {
+  std::string dir = StartMonitor(Id("cannot"), BaseSpec({"/no/such/thing"}));
+  absl::Status started = runtime::Start(dir + "/state");
+  EXPECT_TRUE(absl::IsFailedPrecondition(started)) << started;
+  EXPECT_THAT(std::string(started.message()),
+              HasSubstr("/no/such/thing: No such file or directory"));
+  auto exit = WaitExit(dir);
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_EQ(exit->exit_code, 127);
+  EXPECT_THAT(exit->cannot_run,
+              HasSubstr("/no/such/thing: No such file or directory"));
+  EXPECT_THAT(ReadFile(dir + "/ctr.log").value_or(""),
+              HasSubstr("/no/such/thing"));
+}
+
 // M10: more stdin than a pipe holds, sent while the container is not yet
 // reading, all reaches it (the monitor buffers and pushes back instead of
 // dropping), and kCloseStdin gives it EOF only after the last byte.

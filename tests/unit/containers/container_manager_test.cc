@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/synchronization/notification.h"
+#include "containers/container_status.h"
 #include "gmock/gmock.h"
 #include "tests/unit/containers/manager_fixture.h"
 
@@ -11,6 +12,7 @@ namespace crisp::containers {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 TEST_F(ManagerTest, CreateStartStopRemove) {
@@ -64,6 +66,44 @@ TEST_F(ManagerTest, AFailedRuntimeStartLeavesTheContainerCreated) {
   EXPECT_EQ(StateOf(c.id), ContainerState::kCreated);
   EXPECT_EQ(manager_->Get(c.id)->started_unix_nanos, 0);
   EXPECT_TRUE(manager_->Start(c.id).ok());
+}
+
+// The init was released but could not run its command: the start fails
+// with the cause and the container has exited with it, also for a crispd
+// that starts again (the cause is in the runtime's exit record).
+TEST_F(ManagerTest, ACommandThatCannotRunFailsTheStartAndExitsTheContainer) {
+  Container c = MustCreate("app");
+  runtime_->CannotRunOnStart(
+      c.id, 127, "executable /nonexistent: No such file or directory");
+  absl::Status started = manager_->Start(c.id);
+  EXPECT_TRUE(absl::IsFailedPrecondition(started)) << started;
+  EXPECT_THAT(std::string(started.message()),
+              HasSubstr("executable /nonexistent: No such file or directory"));
+  for (bool restarted : {false, true}) {
+    if (restarted) Reopen();
+    ContainerStatus st = manager_->StatusOf(*manager_->Get(c.id));
+    EXPECT_EQ(st.state, ContainerState::kExited) << restarted;
+    EXPECT_EQ(st.exit_code, 127);
+    EXPECT_EQ(st.reason, "ContainerCannotRun");
+    EXPECT_EQ(st.message, "executable /nonexistent: No such file or directory");
+  }
+  EXPECT_TRUE(absl::IsFailedPrecondition(manager_->Start(c.id)));
+}
+
+TEST(ExitReasonTest, CannotRunThenOomThenTheExitCode) {
+  auto reason = [](runtime::ExitRecord exit) {
+    ContainerStatus s;
+    SetExitReason(exit, s);
+    return s.reason + "|" + s.message;
+  };
+  EXPECT_EQ(reason({.exit_code = 0}), "Completed|");
+  EXPECT_EQ(reason({.exit_code = 1}), "Error|");
+  EXPECT_EQ(reason({.exit_code = 137, .oom_killed = true}), "OOMKilled|");
+  EXPECT_EQ(reason({.exit_code = 0, .oom_killed = true}), "OOMKilled|");
+  EXPECT_EQ(reason({.exit_code = 126,
+                    .cannot_run = "execve /x: Permission "
+                                  "denied"}),
+            "ContainerCannotRun|execve /x: Permission denied");
 }
 
 // The runtime released the init but the start was not recorded: the retry

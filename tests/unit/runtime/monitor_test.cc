@@ -88,6 +88,32 @@ TEST(ExitStatusTest, WrittenAtomicallyAndReadBack) {
   EXPECT_TRUE(back->oom_killed);
   EXPECT_EQ(back->finished_at, 42);
   EXPECT_EQ(FromWaitStatus(3 << 8).exit_code, 3);
+  EXPECT_EQ(back->cannot_run, "");
+  (void)RemoveAll(tmpl);
+}
+
+// The cause is the init's text: commas, quotes and newlines survive, and a
+// record of the format before the field reads as "the command ran".
+TEST(ExitStatusTest, TheCauseACommandCouldNotRunSurvivesTheRoundTrip) {
+  char tmpl[] = "/tmp/crisp-exit-test-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  ExitStatus s = FromWaitStatus(127 << 8);
+  s.cannot_run = "executable \"a,b\" not found in $PATH /bin:/sbin,{}\n";
+  ASSERT_TRUE(WriteExitStatus(tmpl, s).ok());
+  auto back = ReadExitStatus(tmpl);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->exit_code, 127);
+  EXPECT_EQ(back->cannot_run, s.cannot_run);
+  ASSERT_TRUE(WriteFileAtomic(std::string(tmpl) + "/exit.json",
+                              "{\"exitCode\":3,\"signal\":0,\"oomKilled\":"
+                              "false,\"startedAt\":1,\"finishedAt\":2}\n",
+                              0644)
+                  .ok());
+  back = ReadExitStatus(tmpl);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->exit_code, 3);
+  EXPECT_EQ(back->finished_at, 2);
+  EXPECT_EQ(back->cannot_run, "");
   (void)RemoveAll(tmpl);
 }
 

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
+#include "common/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -120,6 +121,15 @@ TEST(SetUserInUserNamespaceTest, DeniedSetgroupsFailsTheUserStep) {
   EXPECT_EQ(WEXITSTATUS(status), 1) << "SetUser said: " << said;
   EXPECT_THAT(said, HasSubstr("setgroups [1234]"));
   EXPECT_THAT(said, HasSubstr("denied in this user namespace"));
+}
+
+// As a shell and Docker say it: not found 127, not executable 126.
+TEST(CannotRunExitCodeTest, FollowsTheShellConvention) {
+  EXPECT_EQ(CannotRunExitCode(ErrnoToStatus(ENOENT, "executable /x")), 127);
+  EXPECT_EQ(CannotRunExitCode(absl::NotFoundError("not found in $PATH")), 127);
+  EXPECT_EQ(CannotRunExitCode(ErrnoToStatus(EACCES, "execve /etc")), 126);
+  EXPECT_EQ(CannotRunExitCode(ErrnoToStatus(ENOEXEC, "execve /x")), 128);
+  EXPECT_EQ(CannotRunExitCode(absl::FailedPreconditionError("hook")), 128);
 }
 
 }  // namespace
