@@ -15,6 +15,7 @@
 #include "common/store/object_store.h"
 #include "containers/container.h"
 #include "containers/container_json.h"
+#include "containers/container_service.h"
 #include "containers/exec_sync.h"
 #include "containers/exit_watcher.h"
 #include "containers/rootfs_mount.h"
@@ -47,46 +48,51 @@ struct CreateRequest {
   std::function<absl::Status()> pod_still_ready;
 };
 
-class ContainerManager {
+class ContainerManager : public ContainerService {
  public:
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<ContainerManager>> Open(
       ContainerManagerOptions options, store::Database* db);
 
   // A retry with the pod, name and attempt of an existing container returns
   // that container.
-  [[nodiscard]] absl::StatusOr<Container> Create(const CreateRequest& request);
+  [[nodiscard]] absl::StatusOr<Container> Create(
+      const CreateRequest& request) override;
   // A container whose command cannot run fails its start with the cause,
   // and has exited (ContainerCannotRun) when this returns.
-  [[nodiscard]] absl::Status Start(const std::string& id_or_prefix);
+  [[nodiscard]] absl::Status Start(const std::string& id_or_prefix) override;
   // Stop signal, `timeout_seconds` of grace, then SIGKILL. Idempotent; an
   // unknown container is not an error. A stop with a shorter timeout cuts
   // short one in progress.
   [[nodiscard]] absl::Status Stop(const std::string& id_or_prefix,
-                                  int64_t timeout_seconds);
+                                  int64_t timeout_seconds) override;
   // Kills, then forgets. An unknown container is not an error.
-  [[nodiscard]] absl::Status Remove(const std::string& id_or_prefix);
+  [[nodiscard]] absl::Status Remove(const std::string& id_or_prefix) override;
 
-  [[nodiscard]] absl::StatusOr<Container> Get(const std::string& id_or_prefix) {
+  [[nodiscard]] absl::StatusOr<Container> Get(
+      const std::string& id_or_prefix) override {
     return containers_.Get(id_or_prefix);
   }
-  std::vector<Container> List() { return containers_.List(); }
-  ContainerStatus StatusOf(const Container& c) const;
+  std::vector<Container> List() override { return containers_.List(); }
+  ContainerStatus StatusOf(const Container& c) const override;
   // The verbose status info (container_info.h).
-  std::string InfoJson(const Container& c, const ContainerStatus& s) const;
+  std::string InfoJson(const Container& c,
+                       const ContainerStatus& s) const override;
 
   // A command run to completion in a running container.
   [[nodiscard]] absl::StatusOr<ExecResult> ExecSync(
       const std::string& id_or_prefix, const std::vector<std::string>& command,
-      absl::Duration timeout);
+      absl::Duration timeout) override;
 
   // ReopenContainerLog: the monitor reopens the CRI log file.
-  [[nodiscard]] absl::Status ReopenLog(const std::string& id_or_prefix);
+  [[nodiscard]] absl::Status ReopenLog(
+      const std::string& id_or_prefix) override;
   // The cgroup's resources of a running container.
-  [[nodiscard]] absl::Status Update(const std::string& id_or_prefix,
-                                    const runtime::spec::Resources& resources);
+  [[nodiscard]] absl::Status Update(
+      const std::string& id_or_prefix,
+      const runtime::spec::Resources& resources) override;
   // Cgroup figures of a created or running container.
   [[nodiscard]] absl::StatusOr<runtime::cgroups::Stats> Stats(
-      const Container& c) const;
+      const Container& c) const override;
 
   // For the pod's Stop and Remove.
   [[nodiscard]] absl::Status StopAllInPod(const std::string& pod_id);

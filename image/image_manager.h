@@ -20,6 +20,7 @@
 #include "image/download_slots.h"
 #include "image/fs_usage.h"
 #include "image/gc.h"
+#include "image/image_catalog.h"
 #include "image/image_config.h"
 #include "image/image_store.h"
 #include "image/leases.h"
@@ -46,7 +47,7 @@ struct ImageManagerOptions {
   std::function<std::vector<std::string>()> in_use;
 };
 
-class ImageManager {
+class ImageManager : public ImageCatalog {
  public:
   // Creates the directories, removes leftovers of interrupted writes and
   // unpacks, drops incomplete images and collects garbage.
@@ -60,40 +61,40 @@ class ImageManager {
   // its download slots freed) once every caller sharing it went away.
   [[nodiscard]] absl::StatusOr<ImageRecord> Pull(
       const Reference& ref, const Credentials& creds,
-      const std::function<bool()>& cancelled = {});
+      const std::function<bool()>& cancelled = {}) override;
 
   // The image named by a tag or digest reference, or else by its id or a
   // unique id prefix ("sha256:" and any length, or 12+ hex digits);
   // nullopt when there is none. A name wins over an id prefix.
   [[nodiscard]] absl::StatusOr<std::optional<ImageRecord>> Find(
-      const std::string& ref_or_id);
-  [[nodiscard]] absl::StatusOr<std::vector<ImageRecord>> List();
+      const std::string& ref_or_id) override;
+  [[nodiscard]] absl::StatusOr<std::vector<ImageRecord>> List() override;
 
   // By tag: removes the tag, and the image with it when no tag is left.
   // By digest or id: removes the image and all its references. Unknown
   // images are not an error (CRI: RemoveImage is idempotent).
-  [[nodiscard]] absl::Status Remove(const std::string& ref_or_id);
+  [[nodiscard]] absl::Status Remove(const std::string& ref_or_id) override;
 
   // Bytes and inodes of content + snapshots. Snapshots never change once
   // committed, so each is measured once and remembered (kubelet asks every
   // few seconds).
-  [[nodiscard]] absl::StatusOr<FsUsage> Usage();
-  std::string snapshots_dir() const { return snapshots_.dir(); }
+  [[nodiscard]] absl::StatusOr<FsUsage> Usage() override;
+  std::string snapshots_dir() const override { return snapshots_.dir(); }
 
-  bool IsPinned(const ImageRecord& image) const;
+  bool IsPinned(const ImageRecord& image) const override;
   // Overlay lower dirs of an image's rootfs, topmost layer first.
-  std::vector<std::string> LowerDirs(const ImageRecord& image) const;
+  std::vector<std::string> LowerDirs(const ImageRecord& image) const override;
   // The image's config, parsed at pull and kept by image id (an image id
   // is the config's digest, so it never goes stale). An image pulled before
   // this crispd started has its stored blob parsed on first use instead,
   // so a store written by an older version needs no migration.
   [[nodiscard]] absl::StatusOr<std::shared_ptr<const ImageConfig>> Config(
-      const ImageRecord& image);
+      const ImageRecord& image) override;
   // The config blob as pulled, for ImageStatus verbose.
   [[nodiscard]] absl::StatusOr<std::string> ConfigJson(
-      const ImageRecord& image) const;
+      const ImageRecord& image) const override;
   // Hold an image's snapshots while a container uses them.
-  Leases& leases() { return leases_; }
+  Leases& leases() override { return leases_; }
 
  private:
   ImageManager(ImageManagerOptions options, store::Database* db);

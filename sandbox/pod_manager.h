@@ -21,6 +21,7 @@
 #include "sandbox/pod.h"
 #include "sandbox/pod_json.h"
 #include "sandbox/pod_network.h"
+#include "sandbox/pod_service.h"
 
 namespace crisp::sandbox {
 
@@ -66,7 +67,7 @@ class PodCreateAdmission {
   Pod pod_;
 };
 
-class PodManager {
+class PodManager : public PodService {
  public:
   // Loads the pods, rolls back those left "creating" by a crash and marks
   // not ready those whose namespaces are gone (after a reboot).
@@ -74,25 +75,26 @@ class PodManager {
       PodManagerOptions options, store::Database* db);
 
   // A retry with the metadata of a ready pod returns that pod.
-  [[nodiscard]] absl::StatusOr<Pod> Run(const PodSpec& spec);
+  [[nodiscard]] absl::StatusOr<Pod> Run(const PodSpec& spec) override;
   // Idempotent; an unknown pod is not an error. Stops the pod's containers
   // first (stop_containers).
-  [[nodiscard]] absl::Status Stop(const std::string& id_or_prefix);
+  [[nodiscard]] absl::Status Stop(const std::string& id_or_prefix) override;
   // Stops, then forgets the pod. An unknown pod is not an error.
-  [[nodiscard]] absl::Status Remove(const std::string& id_or_prefix);
+  [[nodiscard]] absl::Status Remove(const std::string& id_or_prefix) override;
 
-  [[nodiscard]] absl::StatusOr<Pod> Get(const std::string& id_or_prefix) {
+  [[nodiscard]] absl::StatusOr<Pod> Get(
+      const std::string& id_or_prefix) override {
     return pods_.Get(id_or_prefix);
   }
-  std::vector<Pod> List() { return pods_.List(); }
+  std::vector<Pod> List() override { return pods_.List(); }
   // A pod removed lately, as it was last (NotFound once forgotten): what
   // its DELETED event describes, read after the pod is gone.
-  [[nodiscard]] absl::StatusOr<Pod> Removed(const std::string& id);
+  [[nodiscard]] absl::StatusOr<Pod> Removed(const std::string& id) override;
 
   // The readiness check of a container create: FailedPrecondition unless
   // the pod is ready and not being stopped, NotFound when it is gone.
   [[nodiscard]] absl::StatusOr<PodCreateAdmission> AdmitCreate(
-      const std::string& id_or_prefix);
+      const std::string& id_or_prefix) override;
 
   // Set by the container layer, called with the pod lock held.
   std::function<absl::Status(const std::string& pod_id)> stop_containers;

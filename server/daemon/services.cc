@@ -5,6 +5,7 @@
 #include "common/sealed_binary.h"
 #include "common/status.h"
 #include "containers/monitor_runtime.h"
+#include "server/daemon/manager_options.h"
 
 namespace crisp::server {
 namespace {

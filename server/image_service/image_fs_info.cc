@@ -7,9 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "image/fs_usage.h"
-#include "server/grpc_status.h"
+#include "server/handle_rpc.h"
 #include "server/image_service/image_service.h"
-#include "server/rpc_log.h"
 
 namespace crisp::server {
 namespace {
@@ -22,32 +21,31 @@ void Fill(const std::string& mountpoint, const image::FsUsage& usage,
   fs->mutable_inodes_used()->set_value(usage.inodes);
 }
 
+absl::StatusOr<v1::ImageFsInfoResponse> FsInfo(const ImageServiceDeps& deps) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  ASSIGN_OR_RETURN(image::FsUsage images, deps.images->Usage());
+  v1::ImageFsInfoResponse resp;
+  Fill(deps.images->snapshots_dir(), images, now, resp.add_image_filesystems());
+  if (deps.containers_root.empty()) return resp;
+  auto layers = image::DiskUsage(deps.containers_root);
+  // Not made yet: no container has ever been created here.
+  if (absl::IsNotFound(layers.status())) layers = image::FsUsage{};
+  if (!layers.ok()) {
+    return Annotate(layers.status(), absl::StrCat("container filesystem ",
+                                                  deps.containers_root));
+  }
+  Fill(deps.containers_root, *layers, now, resp.add_container_filesystems());
+  return resp;
+}
+
 }  // namespace
 
 grpc::Status ImageService::ImageFsInfo(grpc::ServerContext*,
                                        const v1::ImageFsInfoRequest*,
                                        v1::ImageFsInfoResponse* resp) {
-  return LoggedRpc("ImageFsInfo", "", [&] {
-    const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
-    auto images = deps_.images->Usage();
-    if (!images.ok()) return ToGrpcStatus(images.status());
-    Fill(deps_.images->snapshots_dir(), *images, now,
-         resp->add_image_filesystems());
-    if (deps_.containers_root.empty()) return grpc::Status::OK;
-    auto layers = image::DiskUsage(deps_.containers_root);
-    // Not made yet: no container has ever been created here.
-    if (absl::IsNotFound(layers.status())) layers = image::FsUsage{};
-    if (!layers.ok()) {
-      return ToGrpcStatus(Annotate(
-          layers.status(),
-          absl::StrCat("container filesystem ", deps_.containers_root)));
-    }
-    Fill(deps_.containers_root, *layers, now,
-         resp->add_container_filesystems());
-    return grpc::Status::OK;
-  });
+  return HandleRpc("ImageFsInfo", "", resp, [&] { return FsInfo(deps_); });
 }
 
 }  // namespace crisp::server

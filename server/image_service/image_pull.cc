@@ -1,8 +1,8 @@
 #include <chrono>
 
-#include "server/grpc_status.h"
+#include "common/status.h"
+#include "server/handle_rpc.h"
 #include "server/image_service/image_service.h"
-#include "server/rpc_log.h"
 
 namespace crisp::server {
 
@@ -14,25 +14,31 @@ bool Gone(grpc::ServerContext* ctx) {
          std::chrono::system_clock::now() > ctx->deadline();
 }
 
+absl::StatusOr<v1::PullImageResponse> Pull(image::ImageCatalog& images,
+                                           const v1::PullImageRequest& req,
+                                           grpc::ServerContext* ctx) {
+  ASSIGN_OR_RETURN(image::Credentials creds, ToCredentials(req.auth()));
+  ASSIGN_OR_RETURN(image::Reference ref,
+                   image::ParseReference(req.image().image()));
+  ASSIGN_OR_RETURN(image::ImageRecord rec,
+                   images.Pull(ref, creds, [ctx] { return Gone(ctx); }));
+  v1::PullImageResponse resp;
+  resp.set_image_ref(rec.id);
+  return resp;
+}
+
 }  // namespace
 
 grpc::Status ImageService::PullImage(grpc::ServerContext* ctx,
                                      const v1::PullImageRequest* req,
                                      v1::PullImageResponse* resp) {
-  const std::string& ref = req->image().image();
-  return LoggedRpc("PullImage", ref, [&] {
-    auto creds = ToCredentials(req->auth());
-    if (!creds.ok()) return ToGrpcStatus(creds.status());
-    auto parsed = image::ParseReference(ref);
-    if (!parsed.ok()) return ToGrpcStatus(parsed.status());
-    auto rec = deps_.images->Pull(*parsed, *creds, [ctx] { return Gone(ctx); });
-    if (!rec.ok()) {
-      return ToGrpcStatusWithDeadline(rec.status(), ctx->deadline(),
-                                      std::chrono::system_clock::now());
-    }
-    resp->set_image_ref(rec->id);
-    return grpc::Status::OK;
-  });
+  auto to_grpc = [ctx](const absl::Status& status) {
+    return ToGrpcStatusWithDeadline(status, ctx->deadline(),
+                                    std::chrono::system_clock::now());
+  };
+  return HandleRpc(
+      "PullImage", req->image().image(), resp,
+      [&] { return Pull(*deps_.images, *req, ctx); }, to_grpc);
 }
 
 }  // namespace crisp::server

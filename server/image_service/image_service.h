@@ -1,5 +1,5 @@
 // CRI ImageService: translation between CRI messages and image::
-// ImageManager, one .cc per RPC (image_pull.cc, image_status.cc,
+// ImageCatalog, one .cc per RPC (image_pull.cc, image_status.cc,
 // list_images.cc, remove_image.cc, image_fs_info.cc).
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "cri-api/api.grpc.pb.h"
-#include "image/image_manager.h"
+#include "image/image_catalog.h"
 #include "server/config/config.h"
 
 namespace crisp::server {
@@ -16,7 +16,7 @@ namespace v1 = ::runtime::v1;
 
 struct ImageServiceDeps {
   const Config* config = nullptr;
-  image::ImageManager* images = nullptr;
+  image::ImageCatalog* images = nullptr;
   // Where the containers' writable layers live: ImageFsInfo reports it as
   // the container filesystem.
   std::string containers_root;
@@ -55,7 +55,5 @@ void ToCriImage(const image::ImageRecord& record, bool pinned, v1::Image* out);
 // The credentials of a CRI AuthConfig ("auth" is base64 user:password).
 [[nodiscard]] absl::StatusOr<image::Credentials> ToCredentials(
     const v1::AuthConfig& auth);
-// image_options.cc: the ImageManager's options from crispd's config.
-image::ImageManagerOptions ImageManagerOptionsFrom(const Config& config);
 
 }  // namespace crisp::server

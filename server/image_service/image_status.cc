@@ -1,32 +1,42 @@
+#include "common/status.h"
 #include "nlohmann/json.hpp"
-#include "server/grpc_status.h"
+#include "server/handle_rpc.h"
 #include "server/image_service/image_service.h"
-#include "server/rpc_log.h"
 
 namespace crisp::server {
+namespace {
+
+// As containerd: {"chainID": ..., "imageSpec": <OCI image config>}.
+absl::StatusOr<std::string> VerboseInfo(const image::ImageCatalog& images,
+                                        const image::ImageRecord& img) {
+  ASSIGN_OR_RETURN(std::string config, images.ConfigJson(img));
+  nlohmann::json info = {
+      {"chainID", img.layers.empty() ? "" : img.layers.back().chain_id},
+      {"imageSpec", nlohmann::json::parse(config, nullptr, false)}};
+  return info.dump();
+}
+
+absl::StatusOr<v1::ImageStatusResponse> StatusOf(
+    image::ImageCatalog& images, const v1::ImageStatusRequest& req) {
+  ASSIGN_OR_RETURN(std::optional<image::ImageRecord> rec,
+                   images.Find(req.image().image()));
+  v1::ImageStatusResponse resp;
+  // CRI: an absent image is an empty response, not an error.
+  if (!rec.has_value()) return resp;
+  ToCriImage(*rec, images.IsPinned(*rec), resp.mutable_image());
+  if (req.verbose()) {
+    ASSIGN_OR_RETURN((*resp.mutable_info())["info"], VerboseInfo(images, *rec));
+  }
+  return resp;
+}
+
+}  // namespace
 
 grpc::Status ImageService::ImageStatus(grpc::ServerContext*,
                                        const v1::ImageStatusRequest* req,
                                        v1::ImageStatusResponse* resp) {
-  const std::string& ref = req->image().image();
-  return LoggedRpc("ImageStatus", ref, [&] {
-    auto rec = deps_.images->Find(ref);
-    if (!rec.ok()) return ToGrpcStatus(rec.status());
-    // CRI: an absent image is an empty response, not an error.
-    if (!rec->has_value()) return grpc::Status::OK;
-    const image::ImageRecord& img = **rec;
-    ToCriImage(img, deps_.images->IsPinned(img), resp->mutable_image());
-    if (req->verbose()) {
-      auto config = deps_.images->ConfigJson(img);
-      if (!config.ok()) return ToGrpcStatus(config.status());
-      // As containerd: {"chainID": ..., "imageSpec": <OCI image config>}.
-      nlohmann::json info = {
-          {"chainID", img.layers.empty() ? "" : img.layers.back().chain_id},
-          {"imageSpec", nlohmann::json::parse(*config, nullptr, false)}};
-      (*resp->mutable_info())["info"] = info.dump();
-    }
-    return grpc::Status::OK;
-  });
+  return HandleRpc("ImageStatus", req->image().image(), resp,
+                   [&] { return StatusOf(*deps_.images, *req); });
 }
 
 }  // namespace crisp::server

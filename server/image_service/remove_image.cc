@@ -1,6 +1,5 @@
-#include "server/grpc_status.h"
+#include "server/handle_rpc.h"
 #include "server/image_service/image_service.h"
-#include "server/rpc_log.h"
 
 namespace crisp::server {
 
@@ -8,8 +7,8 @@ grpc::Status ImageService::RemoveImage(grpc::ServerContext*,
                                        const v1::RemoveImageRequest* req,
                                        v1::RemoveImageResponse*) {
   const std::string& ref = req->image().image();
-  return LoggedRpc("RemoveImage", ref,
-                   [&] { return ToGrpcStatus(deps_.images->Remove(ref)); });
+  return HandleRpc("RemoveImage", ref,
+                   [&] { return deps_.images->Remove(ref); });
 }
 
 }  // namespace crisp::server

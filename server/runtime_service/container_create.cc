@@ -1,10 +1,13 @@
 // CreateContainer: the pod, the image (held by a lease until the container
 // records its layers), the OCI spec from server/spec, and the container
-// manager.
+// manager. The managers are reached through the interfaces of the deps
+// only; their headers are included for the value types of a create
+// (containers::CreateRequest, sandbox::PodCreateAdmission).
 #include "common/status.h"
+#include "containers/container_manager.h"
 #include "image/reference.h"
-#include "server/grpc_status.h"
-#include "server/rpc_log.h"
+#include "sandbox/pod_manager.h"
+#include "server/handle_rpc.h"
 #include "server/runtime_service/container_translate.h"
 #include "server/runtime_service/runtime_service.h"
 #include "server/spec/container_spec.h"
@@ -14,7 +17,7 @@
 namespace crisp::server {
 namespace {
 
-absl::StatusOr<image::ImageRecord> FindImage(image::ImageManager& images,
+absl::StatusOr<image::ImageRecord> FindImage(image::ImageCatalog& images,
                                              const std::string& ref) {
   auto image = images.Find(ref);
   if (!image.ok()) return image.status();
@@ -54,7 +57,7 @@ std::vector<std::string> ChainIds(const image::ImageRecord& image) {
 
 }  // namespace
 
-absl::StatusOr<std::string> RuntimeService::CreateContainerFor(
+absl::StatusOr<v1::CreateContainerResponse> RuntimeService::CreateContainerFor(
     const v1::CreateContainerRequest& req) {
   const v1::ContainerConfig& config = req.config();
   // Held until the container is saved: the pod's Stop waits for it (M5).
@@ -84,18 +87,16 @@ absl::StatusOr<std::string> RuntimeService::CreateContainerFor(
   };
   create.pod_still_ready = [&] { return admission.StillReady(); };
   ASSIGN_OR_RETURN(containers::Container c, deps_.containers->Create(create));
-  return c.id;
+  v1::CreateContainerResponse resp;
+  resp.set_container_id(c.id);
+  return resp;
 }
 
 grpc::Status RuntimeService::CreateContainer(
     grpc::ServerContext*, const v1::CreateContainerRequest* req,
     v1::CreateContainerResponse* resp) {
-  return LoggedRpc("CreateContainer", req->config().metadata().name(), [&] {
-    auto id = CreateContainerFor(*req);
-    if (!id.ok()) return ToGrpcStatus(id.status());
-    resp->set_container_id(*id);
-    return grpc::Status::OK;
-  });
+  return HandleRpc("CreateContainer", req->config().metadata().name(), resp,
+                   [&] { return CreateContainerFor(*req); });
 }
 
 }  // namespace crisp::server

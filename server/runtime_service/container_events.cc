@@ -91,6 +91,8 @@ grpc::Status Serve(const RuntimeServiceDeps& deps, grpc::ServerContext* ctx,
 
 }  // namespace
 
+// On LoggedRpc itself, not HandleRpc: how the stream ends is a gRPC code
+// decided here (client gone, subscriber dropped, shutdown).
 grpc::Status RuntimeService::GetContainerEvents(
     grpc::ServerContext* ctx, const v1::GetEventsRequest*,
     grpc::ServerWriter<v1::ContainerEventResponse>* writer) {

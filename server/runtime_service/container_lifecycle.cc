@@ -1,6 +1,5 @@
 // StartContainer, StopContainer, RemoveContainer.
-#include "server/grpc_status.h"
-#include "server/rpc_log.h"
+#include "server/handle_rpc.h"
 #include "server/runtime_service/runtime_service.h"
 
 namespace crisp::server {
@@ -8,26 +7,25 @@ namespace crisp::server {
 grpc::Status RuntimeService::StartContainer(
     grpc::ServerContext*, const v1::StartContainerRequest* req,
     v1::StartContainerResponse*) {
-  const std::string& id = req->container_id();
-  return LoggedRpc("StartContainer", id,
-                   [&] { return ToGrpcStatus(deps_.containers->Start(id)); });
+  return HandleRpc("StartContainer", req->container_id(), [&] {
+    return deps_.containers->Start(req->container_id());
+  });
 }
 
 grpc::Status RuntimeService::StopContainer(grpc::ServerContext*,
                                            const v1::StopContainerRequest* req,
                                            v1::StopContainerResponse*) {
   const std::string& id = req->container_id();
-  return LoggedRpc("StopContainer", id, [&] {
-    return ToGrpcStatus(deps_.containers->Stop(id, req->timeout()));
-  });
+  return HandleRpc("StopContainer", id,
+                   [&] { return deps_.containers->Stop(id, req->timeout()); });
 }
 
 grpc::Status RuntimeService::RemoveContainer(
     grpc::ServerContext*, const v1::RemoveContainerRequest* req,
     v1::RemoveContainerResponse*) {
-  const std::string& id = req->container_id();
-  return LoggedRpc("RemoveContainer", id,
-                   [&] { return ToGrpcStatus(deps_.containers->Remove(id)); });
+  return HandleRpc("RemoveContainer", req->container_id(), [&] {
+    return deps_.containers->Remove(req->container_id());
+  });
 }
 
 }  // namespace crisp::server

@@ -1,7 +1,7 @@
 // ContainerStats, ListContainerStats and StreamContainerStats from the
 // container's cgroup and writable layer.
-#include "server/grpc_status.h"
-#include "server/rpc_log.h"
+#include "common/status.h"
+#include "server/handle_rpc.h"
 #include "server/runtime_service/container_translate.h"
 #include "server/runtime_service/pod_sample.h"
 #include "server/runtime_service/runtime_service.h"
@@ -13,7 +13,7 @@ namespace {
 
 // The stats of every live container matching `filter`; those that exit
 // while being read are left out.
-std::vector<v1::ContainerStats> AllStats(containers::ContainerManager& manager,
+std::vector<v1::ContainerStats> AllStats(containers::ContainerService& manager,
                                          const v1::ContainerStatsFilter& filter,
                                          UsageRates& rates) {
   std::vector<v1::ContainerStats> out;
@@ -41,39 +41,42 @@ grpc::Status RuntimeService::ContainerStats(
     grpc::ServerContext*, const v1::ContainerStatsRequest* req,
     v1::ContainerStatsResponse* resp) {
   const std::string& id = req->container_id();
-  return LoggedRpc("ContainerStats", id, [&] {
-    auto c = deps_.containers->Get(id);
-    if (!c.ok()) return ToGrpcStatus(c.status());
-    auto sample = SampleContainer(*deps_.containers, *c);
-    if (!sample.ok()) return ToGrpcStatus(sample.status());
-    *resp->mutable_stats() = ToContainerStats(*sample, usage_rates_);
-    return grpc::Status::OK;
-  });
+  return HandleRpc(
+      "ContainerStats", id, resp,
+      [&]() -> absl::StatusOr<v1::ContainerStatsResponse> {
+        ASSIGN_OR_RETURN(containers::Container c, deps_.containers->Get(id));
+        ASSIGN_OR_RETURN(ContainerSample sample,
+                         SampleContainer(*deps_.containers, c));
+        v1::ContainerStatsResponse stats;
+        *stats.mutable_stats() = ToContainerStats(sample, usage_rates_);
+        return stats;
+      });
 }
 
 grpc::Status RuntimeService::ListContainerStats(
     grpc::ServerContext*, const v1::ListContainerStatsRequest* req,
     v1::ListContainerStatsResponse* resp) {
-  return LoggedRpc("ListContainerStats", "", [&] {
+  return HandleRpc("ListContainerStats", "", resp, [&] {
+    v1::ListContainerStatsResponse list;
     for (auto& s : AllStats(*deps_.containers, req->filter(), usage_rates_)) {
-      *resp->add_stats() = std::move(s);
+      *list.add_stats() = std::move(s);
     }
     ForgetGoneUsageRates(deps_, usage_rates_);
-    return grpc::Status::OK;
+    return list;
   });
 }
 
 grpc::Status RuntimeService::StreamContainerStats(
     grpc::ServerContext*, const v1::StreamContainerStatsRequest* req,
     grpc::ServerWriter<v1::StreamContainerStatsResponse>* writer) {
-  return LoggedRpc("StreamContainerStats", "", [&] {
+  return HandleRpc("StreamContainerStats", "", [&] {
     WriteInBatches(writer,
                    AllStats(*deps_.containers, req->filter(), usage_rates_),
                    [](const auto& stats, auto& batch) {
                      *batch.add_container_stats() = stats;
                    });
     ForgetGoneUsageRates(deps_, usage_rates_);
-    return grpc::Status::OK;
+    return absl::OkStatus();
   });
 }
 

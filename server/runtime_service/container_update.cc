@@ -1,7 +1,7 @@
 // UpdateContainerResources and ReopenContainerLog: both act on a running
 // container through the runtime library and its monitor.
-#include "server/grpc_status.h"
-#include "server/rpc_log.h"
+#include "common/status.h"
+#include "server/handle_rpc.h"
 #include "server/runtime_service/runtime_service.h"
 #include "server/spec/request_checks.h"
 #include "server/spec/resources.h"
@@ -11,22 +11,19 @@ namespace crisp::server {
 grpc::Status RuntimeService::UpdateContainerResources(
     grpc::ServerContext*, const v1::UpdateContainerResourcesRequest* req,
     v1::UpdateContainerResourcesResponse*) {
-  const std::string& id = req->container_id();
-  return LoggedRpc("UpdateContainerResources", id, [&] {
-    absl::Status valid = spec::CheckResources(req->linux());
-    if (!valid.ok()) return ToGrpcStatus(valid);
+  return HandleRpc("UpdateContainerResources", req->container_id(), [&] {
+    RETURN_IF_ERROR(spec::CheckResources(req->linux()));
     runtime::spec::Resources resources;
     spec::ApplyResources(req->linux(), resources);
-    return ToGrpcStatus(deps_.containers->Update(id, resources));
+    return deps_.containers->Update(req->container_id(), resources);
   });
 }
 
 grpc::Status RuntimeService::ReopenContainerLog(
     grpc::ServerContext*, const v1::ReopenContainerLogRequest* req,
     v1::ReopenContainerLogResponse*) {
-  const std::string& id = req->container_id();
-  return LoggedRpc("ReopenContainerLog", id, [&] {
-    return ToGrpcStatus(deps_.containers->ReopenLog(id));
+  return HandleRpc("ReopenContainerLog", req->container_id(), [&] {
+    return deps_.containers->ReopenLog(req->container_id());
   });
 }
 

@@ -5,7 +5,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/strings/str_cat.h"
-#include "server/rpc_log.h"
+#include "server/handle_rpc.h"
 #include "server/runtime_service/runtime_service.h"
 
 namespace crisp::server {
@@ -53,10 +53,9 @@ absl::string_view CapabilityOf(absl::string_view method) {
 }
 
 grpc::Status Pending(absl::string_view method) {
-  return LoggedRpc(method, "", [&] {
-    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                        absl::StrCat(method, ": not implemented yet in crisp (",
-                                     CapabilityOf(method), ")"));
+  return HandleRpc(method, "", [&] {
+    return absl::UnimplementedError(absl::StrCat(
+        method, ": not implemented yet in crisp (", CapabilityOf(method), ")"));
   });
 }
 

@@ -33,13 +33,13 @@ std::optional<FsCapacity> CapacityOf(const std::string& dir) {
 
 }  // namespace
 
-bool IsRunning(const containers::ContainerManager& manager,
+bool IsRunning(const containers::ContainerService& manager,
                const containers::Container& c) {
   return manager.StatusOf(c).state == containers::ContainerState::kRunning;
 }
 
 absl::StatusOr<ContainerSample> SampleContainer(
-    containers::ContainerManager& manager, const containers::Container& c) {
+    containers::ContainerService& manager, const containers::Container& c) {
   ContainerSample s;
   ASSIGN_OR_RETURN(s.cgroup, manager.Stats(c));
   s.timestamp_ns = absl::GetCurrentTimeNanos();
@@ -54,7 +54,7 @@ namespace {
 
 // `all`: every container, listed once for however many pods are sampled.
 absl::StatusOr<PodSample> SamplePodAmong(
-    containers::ContainerManager& manager, const sandbox::Pod& pod,
+    containers::ContainerService& manager, const sandbox::Pod& pod,
     const std::vector<containers::Container>& all) {
   if (pod.state != sandbox::PodState::kReady) {
     return absl::UnavailableError(
@@ -82,13 +82,13 @@ absl::StatusOr<PodSample> SamplePodAmong(
 
 }  // namespace
 
-absl::StatusOr<PodSample> SamplePod(containers::ContainerManager& manager,
+absl::StatusOr<PodSample> SamplePod(containers::ContainerService& manager,
                                     const sandbox::Pod& pod) {
   return SamplePodAmong(manager, pod, manager.List());
 }
 
 std::vector<PodSample> SampleReadyPods(
-    sandbox::PodManager& pods, containers::ContainerManager& containers,
+    sandbox::PodService& pods, containers::ContainerService& containers,
     const std::function<bool(const sandbox::Pod&)>& match) {
   std::vector<PodSample> out;
   const std::vector<containers::Container> all = containers.List();

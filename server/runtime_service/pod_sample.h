@@ -12,12 +12,12 @@
 
 #include "absl/status/statusor.h"
 #include "containers/container.h"
-#include "containers/container_manager.h"
+#include "containers/container_service.h"
 #include "image/fs_usage.h"
 #include "runtime/cgroups/stats.h"
 #include "sandbox/link_stats.h"
 #include "sandbox/pod.h"
-#include "sandbox/pod_manager.h"
+#include "sandbox/pod_service.h"
 
 namespace crisp::server {
 
@@ -44,23 +44,23 @@ struct PodSample {
   int64_t timestamp_ns = 0;
 };
 
-bool IsRunning(const containers::ContainerManager& manager,
+bool IsRunning(const containers::ContainerService& manager,
                const containers::Container& c);
 
 // One created or running container (its cgroup exists).
 [[nodiscard]] absl::StatusOr<ContainerSample> SampleContainer(
-    containers::ContainerManager& manager, const containers::Container& c);
+    containers::ContainerService& manager, const containers::Container& c);
 
 // Unavailable for a pod that is not ready (as containerd: its namespaces
 // are gone). A link dump that fails is logged and leaves `links` empty.
 [[nodiscard]] absl::StatusOr<PodSample> SamplePod(
-    containers::ContainerManager& manager, const sandbox::Pod& pod);
+    containers::ContainerService& manager, const sandbox::Pod& pod);
 
 // The samples of the ready pods that `match`: a pod that is not ready has
 // no stats (containerd leaves it out too) and one whose reading fails is
 // logged and left out, so one bad pod does not hide the others.
 std::vector<PodSample> SampleReadyPods(
-    sandbox::PodManager& pods, containers::ContainerManager& containers,
+    sandbox::PodService& pods, containers::ContainerService& containers,
     const std::function<bool(const sandbox::Pod&)>& match);
 
 }  // namespace crisp::server

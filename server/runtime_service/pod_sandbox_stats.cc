@@ -3,8 +3,8 @@
 #include <functional>
 #include <set>
 
-#include "server/grpc_status.h"
-#include "server/rpc_log.h"
+#include "common/status.h"
+#include "server/handle_rpc.h"
 #include "server/runtime_service/pod_sample.h"
 #include "server/runtime_service/runtime_service.h"
 #include "server/runtime_service/stats_translate.h"
@@ -40,33 +40,35 @@ grpc::Status RuntimeService::PodSandboxStats(
     grpc::ServerContext*, const v1::PodSandboxStatsRequest* req,
     v1::PodSandboxStatsResponse* resp) {
   const std::string& id = req->pod_sandbox_id();
-  return LoggedRpc("PodSandboxStats", id, [&] {
-    auto pod = deps_.pods->Get(id);
-    if (!pod.ok()) return ToGrpcStatus(pod.status());
-    auto sample = SamplePod(*deps_.containers, *pod);
-    if (!sample.ok()) return ToGrpcStatus(sample.status());
-    *resp->mutable_stats() = ToPodSandboxStats(*sample, usage_rates_);
-    return grpc::Status::OK;
-  });
+  return HandleRpc(
+      "PodSandboxStats", id, resp,
+      [&]() -> absl::StatusOr<v1::PodSandboxStatsResponse> {
+        ASSIGN_OR_RETURN(sandbox::Pod pod, deps_.pods->Get(id));
+        ASSIGN_OR_RETURN(PodSample sample, SamplePod(*deps_.containers, pod));
+        v1::PodSandboxStatsResponse stats;
+        *stats.mutable_stats() = ToPodSandboxStats(sample, usage_rates_);
+        return stats;
+      });
 }
 
 grpc::Status RuntimeService::ListPodSandboxStats(
     grpc::ServerContext*, const v1::ListPodSandboxStatsRequest* req,
     v1::ListPodSandboxStatsResponse* resp) {
-  return LoggedRpc("ListPodSandboxStats", "", [&] {
+  return HandleRpc("ListPodSandboxStats", "", resp, [&] {
+    v1::ListPodSandboxStatsResponse list;
     for (const auto& s : SampleReadyPods(*deps_.pods, *deps_.containers,
                                          MatchFilter(req->filter()))) {
-      *resp->add_stats() = ToPodSandboxStats(s, usage_rates_);
+      *list.add_stats() = ToPodSandboxStats(s, usage_rates_);
     }
     ForgetGoneUsageRates(deps_, usage_rates_);
-    return grpc::Status::OK;
+    return list;
   });
 }
 
 grpc::Status RuntimeService::StreamPodSandboxStats(
     grpc::ServerContext*, const v1::StreamPodSandboxStatsRequest* req,
     grpc::ServerWriter<v1::StreamPodSandboxStatsResponse>* writer) {
-  return LoggedRpc("StreamPodSandboxStats", "", [&] {
+  return HandleRpc("StreamPodSandboxStats", "", [&] {
     WriteInBatches(writer,
                    SampleReadyPods(*deps_.pods, *deps_.containers,
                                    MatchFilter(req->filter())),
@@ -75,7 +77,7 @@ grpc::Status RuntimeService::StreamPodSandboxStats(
                          ToPodSandboxStats(s, usage_rates_);
                    });
     ForgetGoneUsageRates(deps_, usage_rates_);
-    return grpc::Status::OK;
+    return absl::OkStatus();
   });
 }
 

@@ -1,9 +1,9 @@
 // PodSandboxStatus, ListPodSandbox and StreamPodSandboxes.
 #include "common/process.h"
+#include "common/status.h"
 #include "nlohmann/json.hpp"
 #include "sandbox/pod_json.h"
-#include "server/grpc_status.h"
-#include "server/rpc_log.h"
+#include "server/handle_rpc.h"
 #include "server/runtime_service/container_translate.h"
 #include "server/runtime_service/pod_translate.h"
 #include "server/runtime_service/runtime_service.h"
@@ -12,7 +12,7 @@
 namespace crisp::server {
 namespace {
 
-std::vector<sandbox::Pod> Filtered(sandbox::PodManager& pods,
+std::vector<sandbox::Pod> Filtered(sandbox::PodService& pods,
                                    const v1::PodSandboxFilter& filter) {
   std::vector<sandbox::Pod> out;
   for (sandbox::Pod& pod : pods.List()) {
@@ -21,7 +21,7 @@ std::vector<sandbox::Pod> Filtered(sandbox::PodManager& pods,
   return out;
 }
 
-void AddContainerStatuses(containers::ContainerManager& manager,
+void AddContainerStatuses(containers::ContainerService& manager,
                           const std::string& pod_id,
                           v1::PodSandboxStatusResponse* resp) {
   for (const containers::Container& c : manager.List()) {
@@ -40,45 +40,49 @@ std::string PodInfoJson(const sandbox::Pod& pod) {
   return info.dump();
 }
 
+absl::StatusOr<v1::PodSandboxStatusResponse> StatusOf(
+    const RuntimeServiceDeps& deps, const v1::PodSandboxStatusRequest& req) {
+  ASSIGN_OR_RETURN(sandbox::Pod pod, deps.pods->Get(req.pod_sandbox_id()));
+  v1::PodSandboxStatusResponse resp;
+  ToCriPodSandboxStatus(pod, resp.mutable_status());
+  // Taken first: the statuses below are at least as new (kubelet's
+  // evented PLEG caches them under this time).
+  resp.set_timestamp(NowUnixNanos());
+  AddContainerStatuses(*deps.containers, pod.id, &resp);
+  if (req.verbose()) (*resp.mutable_info())["info"] = PodInfoJson(pod);
+  return resp;
+}
+
 }  // namespace
 
 grpc::Status RuntimeService::PodSandboxStatus(
     grpc::ServerContext*, const v1::PodSandboxStatusRequest* req,
     v1::PodSandboxStatusResponse* resp) {
-  const std::string& id = req->pod_sandbox_id();
-  return LoggedRpc("PodSandboxStatus", id, [&] {
-    auto pod = deps_.pods->Get(id);
-    if (!pod.ok()) return ToGrpcStatus(pod.status());
-    ToCriPodSandboxStatus(*pod, resp->mutable_status());
-    // Taken first: the statuses below are at least as new (kubelet's
-    // evented PLEG caches them under this time).
-    resp->set_timestamp(NowUnixNanos());
-    AddContainerStatuses(*deps_.containers, pod->id, resp);
-    if (req->verbose()) (*resp->mutable_info())["info"] = PodInfoJson(*pod);
-    return grpc::Status::OK;
-  });
+  return HandleRpc("PodSandboxStatus", req->pod_sandbox_id(), resp,
+                   [&] { return StatusOf(deps_, *req); });
 }
 
 grpc::Status RuntimeService::ListPodSandbox(
     grpc::ServerContext*, const v1::ListPodSandboxRequest* req,
     v1::ListPodSandboxResponse* resp) {
-  return LoggedRpc("ListPodSandbox", "", [&] {
+  return HandleRpc("ListPodSandbox", "", resp, [&] {
+    v1::ListPodSandboxResponse list;
     for (const auto& pod : Filtered(*deps_.pods, req->filter())) {
-      ToCriPodSandbox(pod, resp->add_items());
+      ToCriPodSandbox(pod, list.add_items());
     }
-    return grpc::Status::OK;
+    return list;
   });
 }
 
 grpc::Status RuntimeService::StreamPodSandboxes(
     grpc::ServerContext*, const v1::StreamPodSandboxesRequest* req,
     grpc::ServerWriter<v1::StreamPodSandboxesResponse>* writer) {
-  return LoggedRpc("StreamPodSandboxes", "", [&] {
+  return HandleRpc("StreamPodSandboxes", "", [&] {
     WriteInBatches(writer, Filtered(*deps_.pods, req->filter()),
                    [](const auto& pod, auto& batch) {
                      ToCriPodSandbox(pod, batch.add_pod_sandboxes());
                    });
-    return grpc::Status::OK;
+    return absl::OkStatus();
   });
 }
 

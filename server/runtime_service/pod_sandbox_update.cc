@@ -5,8 +5,7 @@
 #include "common/status.h"
 #include "runtime/cgroups/layout.h"
 #include "sandbox/pod_cgroup.h"
-#include "server/grpc_status.h"
-#include "server/rpc_log.h"
+#include "server/handle_rpc.h"
 #include "server/runtime_service/pod_resources.h"
 #include "server/runtime_service/runtime_service.h"
 
@@ -16,17 +15,15 @@ grpc::Status RuntimeService::UpdatePodSandboxResources(
     grpc::ServerContext*, const v1::UpdatePodSandboxResourcesRequest* req,
     v1::UpdatePodSandboxResourcesResponse*) {
   const std::string& id = req->pod_sandbox_id();
-  return LoggedRpc("UpdatePodSandboxResources", id, [&] {
+  return HandleRpc("UpdatePodSandboxResources", id, [&]() -> absl::Status {
     auto resources = PodCgroupResources(*req);
     if (!resources.ok()) {
-      return ToGrpcStatus(
-          Annotate(resources.status(), absl::StrCat("pod ", id)));
+      return Annotate(resources.status(), absl::StrCat("pod ", id));
     }
-    auto pod = deps_.pods->Get(id);
-    if (!pod.ok()) return ToGrpcStatus(pod.status());
-    auto layout = runtime::cgroups::DetectLayout();
-    if (!layout.ok()) return ToGrpcStatus(layout.status());
-    return ToGrpcStatus(sandbox::UpdatePodCgroup(*layout, *pod, *resources));
+    ASSIGN_OR_RETURN(sandbox::Pod pod, deps_.pods->Get(id));
+    ASSIGN_OR_RETURN(runtime::cgroups::Layout layout,
+                     runtime::cgroups::DetectLayout());
+    return sandbox::UpdatePodCgroup(layout, pod, *resources);
   });
 }
 

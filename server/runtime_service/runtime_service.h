@@ -7,10 +7,10 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/event_hub.h"
-#include "containers/container_manager.h"
+#include "containers/container_service.h"
 #include "cri-api/api.grpc.pb.h"
-#include "image/image_manager.h"
-#include "sandbox/pod_manager.h"
+#include "image/image_catalog.h"
+#include "sandbox/pod_service.h"
 #include "server/config/config.h"
 #include "server/health/node_health.h"
 #include "server/runtime_service/usage_rates.h"
@@ -23,12 +23,14 @@ namespace streaming {
 class StreamingServer;
 }  // namespace streaming
 
+// What the handlers work on, as interfaces (server/daemon/services.cc wires
+// the managers in; tests, fakes).
 struct RuntimeServiceDeps {
   const Config* config = nullptr;
   NodeHealth* health = nullptr;
-  sandbox::PodManager* pods = nullptr;
-  containers::ContainerManager* containers = nullptr;
-  image::ImageManager* images = nullptr;
+  sandbox::PodService* pods = nullptr;
+  containers::ContainerService* containers = nullptr;
+  image::ImageCatalog* images = nullptr;
   streaming::StreamingServer* streaming = nullptr;
   const spec::AppArmorState* apparmor = nullptr;  // null: not enabled
   const spec::NodeFeatures* features = nullptr;   // null: none offered
@@ -173,7 +175,7 @@ class RuntimeService final : public v1::RuntimeService::Service {
   std::string pod_cidr() const;
 
  private:
-  absl::StatusOr<std::string> CreateContainerFor(
+  absl::StatusOr<v1::CreateContainerResponse> CreateContainerFor(
       const v1::CreateContainerRequest& req);
 
   RuntimeServiceDeps deps_;
@@ -186,9 +188,5 @@ class RuntimeService final : public v1::RuntimeService::Service {
 // pod_sandbox_stats.cc: forgets the CPU samples of pods and containers
 // that are gone.
 void ForgetGoneUsageRates(const RuntimeServiceDeps& deps, UsageRates& rates);
-
-// pod_options.cc: the PodManager's options from crispd's config.
-sandbox::PodManagerOptions PodManagerOptionsFrom(const Config& config,
-                                                 sandbox::PodNetwork* network);
 
 }  // namespace crisp::server

@@ -1,4 +1,4 @@
-#include "server/rpc_log.h"
+#include "server/handle_rpc.h"
 #include "server/runtime_service/pod_translate.h"
 #include "server/runtime_service/runtime_service.h"
 
@@ -34,19 +34,20 @@ void AddRuntimeHandlers(v1::StatusResponse* resp,
 grpc::Status RuntimeService::Status(grpc::ServerContext*,
                                     const v1::StatusRequest* req,
                                     v1::StatusResponse* resp) {
-  return LoggedRpc("Status", "", [&] {
-    v1::RuntimeStatus* status = resp->mutable_status();
+  return HandleRpc("Status", "", resp, [&] {
+    v1::StatusResponse out;
+    v1::RuntimeStatus* status = out.mutable_status();
     AddCondition(status, "RuntimeReady", deps_.health->RuntimeReady());
     AddCondition(status, "NetworkReady", deps_.health->NetworkReady());
-    AddRuntimeHandlers(resp, deps_.features);
+    AddRuntimeHandlers(&out, deps_.features);
     // Merge and Strict are both applied (spec/user.cc).
-    resp->mutable_features()->set_supplemental_groups_policy(true);
+    out.mutable_features()->set_supplemental_groups_policy(true);
     if (req->verbose()) {
-      (*resp->mutable_info())["config"] = ConfigToJson(*deps_.config).dump();
-      (*resp->mutable_info())["apparmor"] = spec::DescribeAppArmor(
+      (*out.mutable_info())["config"] = ConfigToJson(*deps_.config).dump();
+      (*out.mutable_info())["apparmor"] = spec::DescribeAppArmor(
           deps_.apparmor ? *deps_.apparmor : spec::AppArmorState{});
     }
-    return grpc::Status::OK;
+    return out;
   });
 }
 

@@ -4,8 +4,7 @@
 // session (server/streaming/).
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
-#include "server/grpc_status.h"
-#include "server/rpc_log.h"
+#include "server/handle_rpc.h"
 #include "server/runtime_service/runtime_service.h"
 #include "server/streaming/streaming_server.h"
 
@@ -82,12 +81,13 @@ absl::StatusOr<std::string> PortForwardUrl(const RuntimeServiceDeps& deps,
                        pod.id, {req.port().begin(), req.port().end()}});
 }
 
-// The RPC's answer: the URL, or the error as its gRPC code.
+// The RPC's answer: its response carrying the URL.
 template <typename Response>
-grpc::Status Answer(const absl::StatusOr<std::string>& url, Response* resp) {
-  if (!url.ok()) return ToGrpcStatus(url.status());
-  resp->set_url(*url);
-  return grpc::Status::OK;
+absl::StatusOr<Response> WithUrl(absl::StatusOr<std::string> url) {
+  if (!url.ok()) return url.status();
+  Response resp;
+  resp.set_url(*std::move(url));
+  return resp;
 }
 
 }  // namespace
@@ -95,22 +95,25 @@ grpc::Status Answer(const absl::StatusOr<std::string>& url, Response* resp) {
 grpc::Status RuntimeService::Exec(grpc::ServerContext*,
                                   const v1::ExecRequest* req,
                                   v1::ExecResponse* resp) {
-  return LoggedRpc("Exec", req->container_id(),
-                   [&] { return Answer(ExecUrl(deps_, *req), resp); });
+  return HandleRpc("Exec", req->container_id(), resp, [&] {
+    return WithUrl<v1::ExecResponse>(ExecUrl(deps_, *req));
+  });
 }
 
 grpc::Status RuntimeService::Attach(grpc::ServerContext*,
                                     const v1::AttachRequest* req,
                                     v1::AttachResponse* resp) {
-  return LoggedRpc("Attach", req->container_id(),
-                   [&] { return Answer(AttachUrl(deps_, *req), resp); });
+  return HandleRpc("Attach", req->container_id(), resp, [&] {
+    return WithUrl<v1::AttachResponse>(AttachUrl(deps_, *req));
+  });
 }
 
 grpc::Status RuntimeService::PortForward(grpc::ServerContext*,
                                          const v1::PortForwardRequest* req,
                                          v1::PortForwardResponse* resp) {
-  return LoggedRpc("PortForward", req->pod_sandbox_id(),
-                   [&] { return Answer(PortForwardUrl(deps_, *req), resp); });
+  return HandleRpc("PortForward", req->pod_sandbox_id(), resp, [&] {
+    return WithUrl<v1::PortForwardResponse>(PortForwardUrl(deps_, *req));
+  });
 }
 
 }  // namespace crisp::server

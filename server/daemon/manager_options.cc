@@ -1,6 +1,15 @@
-#include "server/image_service/image_service.h"
+#include "server/daemon/manager_options.h"
 
 namespace crisp::server {
+
+sandbox::PodManagerOptions PodManagerOptionsFrom(const Config& config,
+                                                 sandbox::PodNetwork* network) {
+  sandbox::PodManagerOptions o;
+  o.pods_dir = config.state + "/pods";
+  o.ns_dir = config.state + "/ns";
+  o.network = network;
+  return o;
+}
 
 image::ImageManagerOptions ImageManagerOptionsFrom(const Config& config) {
   image::ImageManagerOptions o;
