@@ -23,7 +23,7 @@
 #include "containers/rootfs_mount.h"
 #include "runtime/cgroups/stats.h"
 #include "runtime/runtime.h"
-#include "runtime/spec/spec.h"
+#include "runtime/oci/spec.h"
 
 namespace crisp::containers {
 
@@ -38,10 +38,10 @@ struct ContainerManagerOptions {
   events::Hub* events = nullptr;
 };
 
-using SpecBuilder = std::function<absl::StatusOr<runtime::spec::Spec>(
+using SpecBuilder = std::function<absl::StatusOr<runtime::oci::Spec>(
     const std::string& id, const std::string& rootfs)>;
 
-struct CreateRequest {
+struct NewContainer {
   Container container;  // all but id, dir, layer, times and `creating`
   std::vector<std::string> lower_dirs;  // image layers, topmost first
   SpecBuilder build_spec;               // called once the rootfs is mounted
@@ -57,7 +57,7 @@ class ContainerManager {
 
   // A retry with the pod, name and attempt of an existing container returns
   // that container.
-  [[nodiscard]] absl::StatusOr<Container> Create(const CreateRequest& request);
+  [[nodiscard]] absl::StatusOr<Container> Create(const NewContainer& request);
   [[nodiscard]] absl::Status Start(const std::string& id_or_prefix);
   // Stop signal, `timeout_seconds` of grace, then SIGKILL. Idempotent; an
   // unknown container is not an error. A stop with a shorter timeout cuts
@@ -82,7 +82,7 @@ class ContainerManager {
   [[nodiscard]] absl::Status ReopenLog(const std::string& id_or_prefix);
   // The cgroup's resources of a running container.
   [[nodiscard]] absl::Status Update(const std::string& id_or_prefix,
-                                    const runtime::spec::Resources& resources);
+                                    const runtime::oci::Resources& resources);
   // Cgroup figures of a created or running container.
   [[nodiscard]] absl::StatusOr<runtime::cgroups::Stats> Stats(
       const Container& c) const;
@@ -98,7 +98,7 @@ class ContainerManager {
       : options_(std::move(options)), store_(db) {}
   absl::Status Recover();
   absl::StatusOr<Container> Running(const std::string& id_or_prefix);
-  absl::StatusOr<Container> Make(const CreateRequest& request);
+  absl::StatusOr<Container> Make(const NewContainer& request);
   absl::Status Spawn(Container& c, const SpecBuilder& build_spec);
   void Destroy(const Container& c);
   absl::StatusOr<std::string> SignalStop(const std::string& id);

@@ -13,7 +13,7 @@
 #include "common/status.h"
 #include "glog/logging.h"
 #include "runtime/bundle.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
 #include "runtime/monitor/exit_status.h"
 #include "runtime/monitor/monitor.h"
 

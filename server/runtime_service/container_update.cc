@@ -3,8 +3,8 @@
 #include "server/grpc_status.h"
 #include "server/rpc_log.h"
 #include "server/runtime_service/runtime_service.h"
-#include "server/spec/request_checks.h"
-#include "server/spec/resources.h"
+#include "server/specgen/request_checks.h"
+#include "server/specgen/resources.h"
 
 namespace crisp::server {
 
@@ -13,10 +13,10 @@ grpc::Status RuntimeService::UpdateContainerResources(
     v1::UpdateContainerResourcesResponse*) {
   const std::string& id = req->container_id();
   return LoggedRpc("UpdateContainerResources", id, [&] {
-    absl::Status valid = spec::CheckResources(req->linux());
+    absl::Status valid = specgen::CheckResources(req->linux());
     if (!valid.ok()) return ToGrpcStatus(valid);
-    runtime::spec::Resources resources;
-    spec::ApplyResources(req->linux(), resources);
+    runtime::oci::Resources resources;
+    specgen::ApplyResources(req->linux(), resources);
     return ToGrpcStatus(deps_.containers->Update(id, resources));
   });
 }

@@ -14,14 +14,14 @@
 #include "server/config/config.h"
 #include "server/health/node_health.h"
 #include "server/runtime_service/usage_rates.h"
-#include "server/spec/apparmor.h"
-#include "server/spec/node_features.h"
+#include "server/specgen/apparmor.h"
+#include "server/specgen/node_features.h"
+
+namespace crisp::streaming {
+class StreamingServer;
+}  // namespace crisp::streaming
 
 namespace crisp::server {
-
-namespace streaming {
-class StreamingServer;
-}  // namespace streaming
 
 struct RuntimeServiceDeps {
   const Config* config = nullptr;
@@ -30,8 +30,8 @@ struct RuntimeServiceDeps {
   containers::ContainerManager* containers = nullptr;
   image::ImageManager* images = nullptr;
   streaming::StreamingServer* streaming = nullptr;
-  const spec::AppArmorState* apparmor = nullptr;  // null: not enabled
-  const spec::NodeFeatures* features = nullptr;   // null: none offered
+  const specgen::AppArmorState* apparmor = nullptr;  // null: not enabled
+  const specgen::NodeFeatures* features = nullptr;   // null: none offered
   events::Hub* events = nullptr;                  // GetContainerEvents' source
 };
 

@@ -56,17 +56,17 @@ class ManagerTest : public ::testing::Test {
 
   std::string StateDir() const { return base_ + "/containers"; }
 
-  static CreateRequest Request(const std::string& name,
+  static NewContainer Request(const std::string& name,
                                const std::string& pod = "pod-a") {
-    CreateRequest r;
+    NewContainer r;
     r.container.pod_id = pod;
     r.container.name = name;
     r.container.snapshot_keys = {"sha256:layer"};
     r.lower_dirs = {"/nonexistent/lower"};
     r.build_spec =
         [](const std::string& id,
-           const std::string& rootfs) -> absl::StatusOr<runtime::spec::Spec> {
-      return runtime::spec::Spec{};
+           const std::string& rootfs) -> absl::StatusOr<runtime::oci::Spec> {
+      return runtime::oci::Spec{};
     };
     return r;
   }
