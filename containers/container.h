@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "runtime/bundle.h"
+#include "runtime/oci/spec.h"
 #include "runtime/runtime.h"
-#include "runtime/spec/spec.h"
 
 namespace crisp::containers {
 
@@ -37,8 +37,8 @@ struct Container {
   std::vector<MountRecord> mounts;
   // What the container runs with, from its OCI spec: the cgroup limits
   // (kept current by Update; no device rules) and the init's user.
-  runtime::spec::Resources resources;
-  runtime::spec::User user;
+  runtime::oci::Resources resources;
+  runtime::oci::User user;
   bool creating = true;  // cleared once the monitor holds the container
   int64_t created_unix_nanos = 0;
   int64_t started_unix_nanos = 0;  // 0 until StartContainer

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/json_record.h"
 #include "nlohmann/json.hpp"
-#include "runtime/spec/json.h"
+#include "runtime/oci/json.h"
 
 namespace crisp::containers {
 
@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-json UserToJson(const runtime::spec::User& u) {
+json UserToJson(const runtime::oci::User& u) {
   return {
       {"uid", u.uid}, {"gid", u.gid}, {"additionalGids", u.additional_gids}};
 }
@@ -21,7 +21,7 @@ absl::Status ReadLaterFields(const json& j, Container& c) {
   c.image_digest_ref = j.value("imageDigestRef", "");
   c.exit_published = j.value("exitPublished", false);
   if (j.contains("resources")) {
-    auto r = runtime::spec::ParseResources(j.at("resources").dump());
+    auto r = runtime::oci::ParseResources(j.at("resources").dump());
     if (!r.ok()) return r.status();
     c.resources = *std::move(r);
   }
@@ -94,7 +94,7 @@ std::string ContainerToJson(const Container& c) {
               {"stdinOnce", c.stdin_once},
               {"stopSignal", c.stop_signal},
               {"mounts", mounts},
-              {"resources", runtime::spec::ToJson(c.resources)},
+              {"resources", runtime::oci::ToJson(c.resources)},
               {"user", UserToJson(c.user)},
               {"creating", c.creating},
               {"createdUnixNanos", c.created_unix_nanos},

@@ -18,8 +18,8 @@
 #include "containers/container_status.h"
 #include "containers/resources_merge.h"
 #include "containers/rootfs_mount.h"
-#include "runtime/seccomp_file.h"
-#include "runtime/spec/json.h"
+#include "runtime/linux/seccomp_file.h"
+#include "runtime/oci/json.h"
 
 namespace crisp::containers {
 namespace {
@@ -36,16 +36,16 @@ std::string ParentDir(const std::string& path) {
 
 // config.json beside the rootfs, the seccomp program, and the working
 // directory the process starts in (spec generation only names it).
-absl::Status WriteBundle(const Container& c, runtime::spec::Spec& spec) {
+absl::Status WriteBundle(const Container& c, runtime::oci::Spec& spec) {
   spec.root =
-      runtime::spec::Root{c.RootfsPath(), spec.root && spec.root->readonly};
+      runtime::oci::Root{c.RootfsPath(), spec.root && spec.root->readonly};
   if (spec.process) {
     RETURN_IF_ERROR(MakeWorkingDir(c.RootfsPath(), spec.process->cwd,
                                    spec.process->user.uid,
                                    spec.process->user.gid));
   }
   RETURN_IF_ERROR(WriteFileAtomic(c.Bundle().ConfigJson(),
-                                  runtime::spec::ToJson(spec).dump(), 0600));
+                                  runtime::oci::ToJson(spec).dump(), 0600));
   if (spec.linux && spec.linux->seccomp) {
     // Compiled once per distinct profile in crispd, not per container.
     ASSIGN_OR_RETURN(auto program,
@@ -57,7 +57,7 @@ absl::Status WriteBundle(const Container& c, runtime::spec::Spec& spec) {
 }
 
 // What ContainerStatus reports the container runs with.
-void RecordRunsWith(const runtime::spec::Spec& spec, Container& c) {
+void RecordRunsWith(const runtime::oci::Spec& spec, Container& c) {
   if (spec.process) c.user = spec.process->user;
   if (spec.linux && spec.linux->resources) {
     c.resources = *spec.linux->resources;
@@ -114,7 +114,7 @@ absl::Status ContainerManager::Recover() {
   return containers_.Recover(decide, published);
 }
 
-absl::StatusOr<Container> ContainerManager::Create(const CreateRequest& req) {
+absl::StatusOr<Container> ContainerManager::Create(const NewContainer& req) {
   if (req.container.name.empty() || req.container.pod_id.empty()) {
     return absl::InvalidArgumentError("container needs a name and a pod");
   }
@@ -124,7 +124,7 @@ absl::StatusOr<Container> ContainerManager::Create(const CreateRequest& req) {
   return Make(req);
 }
 
-absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
+absl::StatusOr<Container> ContainerManager::Make(const NewContainer& req) {
   Container c = req.container;
   c.id = GenerateId();
   c.dir = absl::StrCat(options_.state_dir, "/", c.id);
@@ -161,7 +161,7 @@ absl::StatusOr<Container> ContainerManager::Make(const CreateRequest& req) {
 // the container from it and holds it until Start.
 absl::Status ContainerManager::Spawn(Container& c,
                                      const SpecBuilder& build_spec) {
-  ASSIGN_OR_RETURN(runtime::spec::Spec spec, build_spec(c.id, c.RootfsPath()));
+  ASSIGN_OR_RETURN(runtime::oci::Spec spec, build_spec(c.id, c.RootfsPath()));
   RecordRunsWith(spec, c);
   RETURN_IF_ERROR(WriteBundle(c, spec));
   RETURN_IF_ERROR(failpoint::Hit("container.create.after_spec"));
@@ -349,8 +349,7 @@ absl::Status ContainerManager::ReopenLog(const std::string& id_or_prefix) {
 }
 
 absl::Status ContainerManager::Update(
-    const std::string& id_or_prefix,
-    const runtime::spec::Resources& resources) {
+    const std::string& id_or_prefix, const runtime::oci::Resources& resources) {
   ASSIGN_OR_RETURN(std::string id, containers_.Resolve(id_or_prefix));
   LockTable::Guard lock = containers_.Lock(id);
   ASSIGN_OR_RETURN(Container c, Running(id));

@@ -20,8 +20,8 @@
 #include "containers/exit_watcher.h"
 #include "containers/rootfs_mount.h"
 #include "runtime/cgroups/stats.h"
+#include "runtime/oci/spec.h"
 #include "runtime/runtime.h"
-#include "runtime/spec/spec.h"
 
 namespace crisp::containers {
 
@@ -36,10 +36,10 @@ struct ContainerManagerOptions {
   events::Hub* events = nullptr;
 };
 
-using SpecBuilder = std::function<absl::StatusOr<runtime::spec::Spec>(
+using SpecBuilder = std::function<absl::StatusOr<runtime::oci::Spec>(
     const std::string& id, const std::string& rootfs)>;
 
-struct CreateRequest {
+struct NewContainer {
   Container container;  // all but id, dir, layer, times and `creating`
   std::vector<std::string> lower_dirs;  // image layers, topmost first
   SpecBuilder build_spec;               // called once the rootfs is mounted
@@ -56,7 +56,7 @@ class ContainerManager : public ContainerService {
   // A retry with the pod, name and attempt of an existing container returns
   // that container.
   [[nodiscard]] absl::StatusOr<Container> Create(
-      const CreateRequest& request) override;
+      const NewContainer& request) override;
   // A container whose command cannot run fails its start with the cause,
   // and has exited (ContainerCannotRun) when this returns.
   [[nodiscard]] absl::Status Start(const std::string& id_or_prefix) override;
@@ -89,7 +89,7 @@ class ContainerManager : public ContainerService {
   // The cgroup's resources of a running container.
   [[nodiscard]] absl::Status Update(
       const std::string& id_or_prefix,
-      const runtime::spec::Resources& resources) override;
+      const runtime::oci::Resources& resources) override;
   // Cgroup figures of a created or running container.
   [[nodiscard]] absl::StatusOr<runtime::cgroups::Stats> Stats(
       const Container& c) const override;
@@ -106,7 +106,7 @@ class ContainerManager : public ContainerService {
         containers_(db, ContainerFormat(), "container") {}
   absl::Status Recover();
   absl::StatusOr<Container> Running(const std::string& id_or_prefix);
-  absl::StatusOr<Container> Make(const CreateRequest& request);
+  absl::StatusOr<Container> Make(const NewContainer& request);
   absl::Status Spawn(Container& c, const SpecBuilder& build_spec);
   void Destroy(const Container& c);
   absl::StatusOr<std::string> SignalStop(const std::string& id);

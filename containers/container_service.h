@@ -13,19 +13,19 @@
 #include "containers/container.h"
 #include "containers/exec_sync.h"
 #include "runtime/cgroups/stats.h"
-#include "runtime/spec/spec.h"
+#include "runtime/oci/spec.h"
 
 namespace crisp::containers {
 
 // container_manager.h.
-struct CreateRequest;
+struct NewContainer;
 
 class ContainerService {
  public:
   virtual ~ContainerService() = default;
 
   [[nodiscard]] virtual absl::StatusOr<Container> Create(
-      const CreateRequest& request) = 0;
+      const NewContainer& request) = 0;
   [[nodiscard]] virtual absl::Status Start(const std::string& id_or_prefix) = 0;
   [[nodiscard]] virtual absl::Status Stop(const std::string& id_or_prefix,
                                           int64_t timeout_seconds) = 0;
@@ -46,7 +46,7 @@ class ContainerService {
       const std::string& id_or_prefix) = 0;
   [[nodiscard]] virtual absl::Status Update(
       const std::string& id_or_prefix,
-      const runtime::spec::Resources& resources) = 0;
+      const runtime::oci::Resources& resources) = 0;
   [[nodiscard]] virtual absl::StatusOr<runtime::cgroups::Stats> Stats(
       const Container& c) const = 0;
 };

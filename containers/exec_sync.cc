@@ -11,7 +11,7 @@
 
 namespace crisp::containers {
 
-absl::StatusOr<ExecResult> ExecSync(const ExecRequest& r) {
+absl::StatusOr<ExecResult> ExecSync(const ExecSyncRequest& r) {
   if (r.command.empty()) return absl::InvalidArgumentError("exec: no command");
   runtime::ExecLine exec{
       .container_dir = r.container_dir,

@@ -12,7 +12,7 @@
 
 namespace crisp::containers {
 
-struct ExecRequest {
+struct ExecSyncRequest {
   std::string runtime_path;   // crisp-runtime
   std::string container_dir;  // a runtime::BundleLayout dir
   std::vector<std::string> command;
@@ -24,6 +24,7 @@ using ExecResult = runtime::ExecOutput;
 
 // DeadlineExceeded after `timeout`, once the command and everything it
 // started in its process group are killed.
-[[nodiscard]] absl::StatusOr<ExecResult> ExecSync(const ExecRequest& request);
+[[nodiscard]] absl::StatusOr<ExecResult> ExecSync(
+    const ExecSyncRequest& request);
 
 }  // namespace crisp::containers

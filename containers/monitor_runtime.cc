@@ -12,10 +12,10 @@
 #include "containers/exec_sync.h"
 #include "containers/monitor_stop.h"
 #include "runtime/bundle.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
+#include "runtime/linux/state.h"
 #include "runtime/monitor/client.h"
 #include "runtime/monitor/exit_status.h"
-#include "runtime/state.h"
 
 namespace crisp::containers {
 namespace {
@@ -114,7 +114,7 @@ absl::StatusOr<runtime::ExecOutput> MonitorRuntime::Exec(
 }
 
 absl::Status MonitorRuntime::Update(const runtime::ContainerRef& c,
-                                    const runtime::spec::Resources& resources) {
+                                    const runtime::oci::Resources& resources) {
   return runtime::Update(StateDir(c), resources);
 }
 

@@ -38,7 +38,7 @@ class MonitorRuntime final : public runtime::Runtime {
       const runtime::ContainerRef& c,
       const runtime::ExecCommand& command) override;
   absl::Status Update(const runtime::ContainerRef& c,
-                      const runtime::spec::Resources& resources) override;
+                      const runtime::oci::Resources& resources) override;
   absl::StatusOr<runtime::cgroups::Stats> Stats(
       const runtime::ContainerRef& c) override;
   absl::Status ReopenLog(const runtime::ContainerRef& c) override;

@@ -9,9 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/process.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
+#include "runtime/linux/state.h"
 #include "runtime/monitor/client.h"
-#include "runtime/state.h"
 
 namespace crisp::containers {
 namespace {

@@ -10,8 +10,8 @@ void Take(std::optional<T>& to, const std::optional<T>& from) {
   if (from) to = from;
 }
 
-void MergeMemory(std::optional<runtime::spec::Memory>& to,
-                 const runtime::spec::Memory& from) {
+void MergeMemory(std::optional<runtime::oci::Memory>& to,
+                 const runtime::oci::Memory& from) {
   if (!to) to.emplace();
   Take(to->limit, from.limit);
   Take(to->reservation, from.reservation);
@@ -22,8 +22,8 @@ void MergeMemory(std::optional<runtime::spec::Memory>& to,
   Take(to->disable_oom_killer, from.disable_oom_killer);
 }
 
-void MergeCpu(std::optional<runtime::spec::Cpu>& to,
-              const runtime::spec::Cpu& from) {
+void MergeCpu(std::optional<runtime::oci::Cpu>& to,
+              const runtime::oci::Cpu& from) {
   if (!to) to.emplace();
   Take(to->shares, from.shares);
   Take(to->quota, from.quota);
@@ -37,8 +37,8 @@ void MergeCpu(std::optional<runtime::spec::Cpu>& to,
 
 }  // namespace
 
-runtime::spec::Resources MergeResources(
-    runtime::spec::Resources base, const runtime::spec::Resources& update) {
+runtime::oci::Resources MergeResources(runtime::oci::Resources base,
+                                       const runtime::oci::Resources& update) {
   if (update.memory) MergeMemory(base.memory, *update.memory);
   if (update.cpu) MergeCpu(base.cpu, *update.cpu);
   if (update.pids) base.pids = update.pids;

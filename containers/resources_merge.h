@@ -3,11 +3,11 @@
 // "not set", and ApplyResources leaves those fields empty).
 #pragma once
 
-#include "runtime/spec/spec.h"
+#include "runtime/oci/spec.h"
 
 namespace crisp::containers {
 
-runtime::spec::Resources MergeResources(runtime::spec::Resources base,
-                                        const runtime::spec::Resources& update);
+runtime::oci::Resources MergeResources(runtime::oci::Resources base,
+                                       const runtime::oci::Resources& update);
 
 }  // namespace crisp::containers

@@ -13,7 +13,7 @@
 #include "common/status.h"
 #include "common/unique_fd.h"
 #include "runtime/bundle.h"
-#include "runtime/paths.h"
+#include "runtime/linux/paths.h"
 
 namespace crisp::containers {
 

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "image/content_store.h"
+#include "image/content/content_store.h"
+#include "image/content/leases.h"
 #include "image/image_store.h"
-#include "image/leases.h"
-#include "image/snapshot_store.h"
+#include "image/snapshots/snapshot_store.h"
 
 namespace crisp::image {
 

@@ -11,12 +11,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "image/fs_usage.h"
+#include "image/content/fs_usage.h"
+#include "image/content/leases.h"
 #include "image/image_config.h"
 #include "image/image_store.h"
-#include "image/leases.h"
-#include "image/reference.h"
-#include "image/registry_auth.h"
+#include "image/registry/reference.h"
+#include "image/registry/registry_auth.h"
 
 namespace crisp::image {
 

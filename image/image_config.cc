@@ -2,7 +2,7 @@
 
 #include "common/json.h"
 #include "common/status.h"
-#include "image/reference.h"
+#include "image/registry/reference.h"
 
 namespace crisp::image {
 namespace {

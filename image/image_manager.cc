@@ -13,7 +13,7 @@
 #include "image/gc.h"
 #include "image/no_throw.h"
 #include "image/puller.h"
-#include "image/reference.h"
+#include "image/registry/reference.h"
 
 namespace crisp::image {
 namespace {

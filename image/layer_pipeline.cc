@@ -9,7 +9,7 @@
 #include "common/status.h"
 #include "glog/logging.h"
 #include "image/no_throw.h"
-#include "image/unpack.h"
+#include "image/snapshots/unpack.h"
 
 namespace crisp::image {
 namespace {

@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "image/content_store.h"
-#include "image/download_slots.h"
+#include "image/content/content_store.h"
 #include "image/image_store.h"
-#include "image/registry_client.h"
-#include "image/snapshot_store.h"
-#include "image/unpack.h"
+#include "image/registry/download_slots.h"
+#include "image/registry/registry_client.h"
+#include "image/snapshots/snapshot_store.h"
+#include "image/snapshots/unpack.h"
 
 namespace crisp::image {
 

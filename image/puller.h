@@ -9,16 +9,16 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "image/content_store.h"
-#include "image/download_slots.h"
+#include "image/content/content_store.h"
+#include "image/content/leases.h"
 #include "image/image_config.h"
 #include "image/image_store.h"
-#include "image/leases.h"
-#include "image/manifest.h"
-#include "image/reference.h"
-#include "image/registry_client.h"
-#include "image/snapshot_store.h"
-#include "image/unpack.h"
+#include "image/registry/download_slots.h"
+#include "image/registry/manifest.h"
+#include "image/registry/reference.h"
+#include "image/registry/registry_client.h"
+#include "image/snapshots/snapshot_store.h"
+#include "image/snapshots/unpack.h"
 
 namespace crisp::image {
 

@@ -18,7 +18,7 @@
 #include "absl/time/time.h"
 #include "common/unique_fd.h"
 #include "runtime/cgroups/stats.h"
-#include "runtime/spec/spec.h"
+#include "runtime/oci/spec.h"
 
 namespace crisp::runtime {
 
@@ -109,7 +109,7 @@ class Runtime {
   [[nodiscard]] virtual absl::StatusOr<ExecOutput> Exec(
       const ContainerRef& c, const ExecCommand& command) = 0;
   [[nodiscard]] virtual absl::Status Update(
-      const ContainerRef& c, const spec::Resources& resources) = 0;
+      const ContainerRef& c, const oci::Resources& resources) = 0;
   [[nodiscard]] virtual absl::StatusOr<cgroups::Stats> Stats(
       const ContainerRef& c) = 0;
   // The holder reopens the CRI log file (kubelet rotated it).

@@ -51,7 +51,7 @@ absl::StatusOr<runtime::cgroups::Stats> ReadPodCgroupStats(
 
 absl::Status UpdatePodCgroup(const runtime::cgroups::Layout& layout,
                              const Pod& pod,
-                             const runtime::spec::Resources& resources) {
+                             const runtime::oci::Resources& resources) {
   ASSIGN_OR_RETURN(runtime::cgroups::Cgroup cg, OpenExisting(layout, pod));
   return Annotate(cg.Apply(resources), absl::StrCat("pod ", pod.id));
 }

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "runtime/cgroups/layout.h"
 #include "runtime/cgroups/stats.h"
-#include "runtime/spec/spec.h"
+#include "runtime/oci/spec.h"
 #include "sandbox/pod.h"
 
 namespace crisp::sandbox {
@@ -29,6 +29,6 @@ std::string PodCgroupPath(const PodSpec& spec);
 // RunPodSandbox): nothing is created here.
 [[nodiscard]] absl::Status UpdatePodCgroup(
     const runtime::cgroups::Layout& layout, const Pod& pod,
-    const runtime::spec::Resources& resources);
+    const runtime::oci::Resources& resources);
 
 }  // namespace crisp::sandbox

@@ -13,7 +13,7 @@
 #include "common/process.h"
 #include "common/rollback.h"
 #include "common/status.h"
-#include "runtime/state.h"
+#include "runtime/linux/state.h"
 #include "sandbox/infra.h"
 
 namespace crisp::sandbox {

@@ -139,7 +139,7 @@ absl::Status Cgroup::Write(const std::string& dir, const std::string& file,
   return absl::OkStatus();
 }
 
-absl::Status Cgroup::Apply(const spec::Resources& r) const {
+absl::Status Cgroup::Apply(const oci::Resources& r) const {
   std::vector<Setting> settings = unified() ? V2Settings(r) : V1Settings(r);
   if (!unified() && !r.unified.empty()) {
     LOG(WARNING) << "linux.resources.unified ignored on a v1 node";

@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "runtime/cgroups/layout.h"
 #include "runtime/cgroups/stats.h"
-#include "runtime/spec/spec.h"
+#include "runtime/oci/spec.h"
 
 namespace crisp::runtime::cgroups {
 
@@ -33,7 +33,7 @@ class Cgroup {
 
   // Writes every resource the kernel has; a file the kernel lacks is
   // skipped with a warning, any other failure is an error.
-  [[nodiscard]] absl::Status Apply(const spec::Resources& resources) const;
+  [[nodiscard]] absl::Status Apply(const oci::Resources& resources) const;
   [[nodiscard]] absl::Status AddProcess(pid_t pid) const;
   // The calling single-threaded process joins: "0" into each v1 `tasks`
   // file, which the kernel migrates without its global threadgroup lock

@@ -52,7 +52,7 @@ int32_t AccessMask(const std::string& access) {
 
 // One rule: a run of "skip to the next rule unless it matches" checks, then
 // the verdict. Jump offsets are patched once the block's length is known.
-std::vector<bpf_insn> RuleBlock(const spec::DeviceRule& r) {
+std::vector<bpf_insn> RuleBlock(const oci::DeviceRule& r) {
   std::vector<bpf_insn> b;
   if (r.type == "c" || r.type == "b") {
     b.push_back(
@@ -89,7 +89,7 @@ long Bpf(int cmd, bpf_attr* attr) {
 }  // namespace
 
 std::vector<bpf_insn> CompileDeviceFilter(
-    const std::vector<spec::DeviceRule>& rules) {
+    const std::vector<oci::DeviceRule>& rules) {
   std::vector<bpf_insn> p = {LoadCtx(2, 0), Alu32(BPF_AND, 2, 0xffff),  // type
                              LoadCtx(3, 0), Alu32(BPF_RSH, 3, 16),  // access
                              LoadCtx(4, 4), LoadCtx(5, 8)};  // major, minor
@@ -106,7 +106,7 @@ std::vector<bpf_insn> CompileDeviceFilter(
 }
 
 absl::Status AttachDeviceFilter(const std::string& dir,
-                                const std::vector<spec::DeviceRule>& rules) {
+                                const std::vector<oci::DeviceRule>& rules) {
   std::vector<bpf_insn> prog = CompileDeviceFilter(rules);
   char license[] = "Apache";
   bpf_attr load = {};

@@ -10,17 +10,17 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "runtime/spec/spec.h"
+#include "runtime/oci/spec.h"
 
 namespace crisp::runtime::cgroups {
 
 std::vector<struct bpf_insn> CompileDeviceFilter(
-    const std::vector<spec::DeviceRule>& rules);
+    const std::vector<oci::DeviceRule>& rules);
 
 // Loads the program and attaches it to the cgroup2 directory `dir`
 // (BPF_F_ALLOW_MULTI); programs attached before are detached afterwards, so
 // an update replaces the filter.
 [[nodiscard]] absl::Status AttachDeviceFilter(
-    const std::string& dir, const std::vector<spec::DeviceRule>& rules);
+    const std::string& dir, const std::vector<oci::DeviceRule>& rules);
 
 }  // namespace crisp::runtime::cgroups

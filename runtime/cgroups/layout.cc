@@ -3,7 +3,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/files.h"
-#include "runtime/mountinfo.h"
+#include "runtime/linux/mountinfo.h"
 
 namespace crisp::runtime::cgroups {
 
@@ -21,7 +21,7 @@ absl::string_view ModeName(Mode mode) {
 
 absl::StatusOr<Layout> ParseLayout(absl::string_view text) {
   Layout layout;
-  for (const mountinfo::Mount& m : mountinfo::Parse(text)) {
+  for (const mountinfo::Entry& m : mountinfo::Parse(text)) {
     if (m.fstype == "cgroup2") {
       layout.unified_mount = m.mount_point;
     } else if (m.fstype == "cgroup") {

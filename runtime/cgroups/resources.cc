@@ -8,7 +8,7 @@ namespace {
 std::string Limit(int64_t v) { return v < 0 ? "max" : absl::StrCat(v); }
 std::string V1Limit(int64_t v) { return absl::StrCat(v < 0 ? -1 : v); }
 
-std::string DeviceRuleLine(const spec::DeviceRule& d) {
+std::string DeviceRuleLine(const oci::DeviceRule& d) {
   std::string type = d.type.empty() ? "a" : d.type;
   auto num = [](const std::optional<int64_t>& n) {
     return n && *n >= 0 ? absl::StrCat(*n) : std::string("*");
@@ -17,7 +17,7 @@ std::string DeviceRuleLine(const spec::DeviceRule& d) {
   return absl::StrCat(type, " ", num(d.major), ":", num(d.minor), " ", access);
 }
 
-void V1Memory(const spec::Memory& m, std::vector<Setting>& out) {
+void V1Memory(const oci::Memory& m, std::vector<Setting>& out) {
   auto add = [&](const char* file, std::string value) {
     out.push_back({"memory", file, std::move(value)});
   };
@@ -32,7 +32,7 @@ void V1Memory(const spec::Memory& m, std::vector<Setting>& out) {
   }
 }
 
-void V1Cpu(const spec::Cpu& c, std::vector<Setting>& out) {
+void V1Cpu(const oci::Cpu& c, std::vector<Setting>& out) {
   if (c.shares) out.push_back({"cpu", "cpu.shares", absl::StrCat(*c.shares)});
   if (c.period) {
     out.push_back({"cpu", "cpu.cfs_period_us", absl::StrCat(*c.period)});
@@ -50,7 +50,7 @@ void V1Cpu(const spec::Cpu& c, std::vector<Setting>& out) {
   if (!c.mems.empty()) out.push_back({"cpuset", "cpuset.mems", c.mems});
 }
 
-void V1BlockIo(const spec::BlockIo& b, std::vector<Setting>& out) {
+void V1BlockIo(const oci::BlockIo& b, std::vector<Setting>& out) {
   if (b.weight)
     out.push_back({"blkio", "blkio.weight", absl::StrCat(*b.weight)});
   if (b.leaf_weight) {
@@ -74,7 +74,7 @@ void V1BlockIo(const spec::BlockIo& b, std::vector<Setting>& out) {
   throttle("blkio.throttle.write_iops_device", b.throttle_write_iops_device);
 }
 
-void V2Memory(const spec::Memory& m, std::vector<Setting>& out) {
+void V2Memory(const oci::Memory& m, std::vector<Setting>& out) {
   if (m.limit) out.push_back({"", "memory.max", Limit(*m.limit)});
   if (m.reservation) out.push_back({"", "memory.low", Limit(*m.reservation)});
   if (m.swap) {
@@ -87,7 +87,7 @@ void V2Memory(const spec::Memory& m, std::vector<Setting>& out) {
   }
 }
 
-void V2Cpu(const spec::Cpu& c, std::vector<Setting>& out) {
+void V2Cpu(const oci::Cpu& c, std::vector<Setting>& out) {
   if (c.shares && *c.shares > 0) {
     out.push_back({"", "cpu.weight", absl::StrCat(SharesToWeight(*c.shares))});
   }
@@ -102,7 +102,7 @@ void V2Cpu(const spec::Cpu& c, std::vector<Setting>& out) {
   if (!c.mems.empty()) out.push_back({"", "cpuset.mems", c.mems});
 }
 
-void V2Io(const spec::BlockIo& b, std::vector<Setting>& out) {
+void V2Io(const oci::BlockIo& b, std::vector<Setting>& out) {
   if (b.weight) {
     out.push_back({"", "io.weight",
                    absl::StrCat("default ", BlkioToIoWeight(*b.weight))});
@@ -141,7 +141,7 @@ uint64_t BlkioToIoWeight(uint64_t weight) {
   return 1 + (weight - 10) * 9999 / 990;
 }
 
-std::vector<Setting> V1Settings(const spec::Resources& r) {
+std::vector<Setting> V1Settings(const oci::Resources& r) {
   std::vector<Setting> out;
   if (!r.devices.empty()) {
     for (const auto& d : r.devices) {
@@ -163,7 +163,7 @@ std::vector<Setting> V1Settings(const spec::Resources& r) {
   return out;
 }
 
-std::vector<Setting> V2Settings(const spec::Resources& r) {
+std::vector<Setting> V2Settings(const oci::Resources& r) {
   std::vector<Setting> out;
   if (r.memory) V2Memory(*r.memory, out);
   if (r.cpu) V2Cpu(*r.cpu, out);

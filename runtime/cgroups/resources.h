@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/spec/spec.h"
+#include "runtime/oci/spec.h"
 
 namespace crisp::runtime::cgroups {
 
@@ -17,8 +17,8 @@ struct Setting {
   std::string value;
 };
 
-std::vector<Setting> V1Settings(const spec::Resources& r);
-std::vector<Setting> V2Settings(const spec::Resources& r);
+std::vector<Setting> V1Settings(const oci::Resources& r);
+std::vector<Setting> V2Settings(const oci::Resources& r);
 
 // cpu.shares [2, 262144] → cpu.weight [1, 10000] (the OCI conversion).
 uint64_t SharesToWeight(uint64_t shares);

@@ -8,8 +8,8 @@
 #include "common/files.h"
 #include "common/status.h"
 #include "runtime/cli/verbs.h"
-#include "runtime/container.h"
-#include "runtime/spec/json.h"
+#include "runtime/linux/container.h"
+#include "runtime/oci/json.h"
 
 namespace crisp::runtime::cli {
 
@@ -24,8 +24,8 @@ int ExitCode(int status) {
   return 255;
 }
 
-absl::StatusOr<runtime::CreateRequest> MakeRequest(const Args& args) {
-  runtime::CreateRequest req;
+absl::StatusOr<runtime::InitRequest> MakeRequest(const Args& args) {
+  runtime::InitRequest req;
   ASSIGN_OR_RETURN(req.state_dir, args.StateDir());
   req.id = args.positional[0];
   req.bundle = args.Get("bundle", ".");
@@ -34,7 +34,7 @@ absl::StatusOr<runtime::CreateRequest> MakeRequest(const Args& args) {
     if (getcwd(cwd, sizeof(cwd)) == nullptr) return LastErrno("getcwd");
     req.bundle = req.bundle == "." ? cwd : absl::StrCat(cwd, "/", req.bundle);
   }
-  ASSIGN_OR_RETURN(req.spec, spec::LoadBundle(req.bundle));
+  ASSIGN_OR_RETURN(req.spec, oci::LoadBundle(req.bundle));
   req.console_socket = args.Get("console-socket");
   if (req.spec.process->terminal && req.console_socket.empty() &&
       args.verb == "create") {
@@ -46,7 +46,7 @@ absl::StatusOr<runtime::CreateRequest> MakeRequest(const Args& args) {
 }
 
 absl::Status Create(const Args& args) {
-  ASSIGN_OR_RETURN(runtime::CreateRequest req, MakeRequest(args));
+  ASSIGN_OR_RETURN(runtime::InitRequest req, MakeRequest(args));
   ASSIGN_OR_RETURN(Created created, runtime::Create(req));
   return WritePidFile(args, created.init.pid);
 }

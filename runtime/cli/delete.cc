@@ -1,7 +1,7 @@
 // crisp-runtime delete [--force] <id>: removes a stopped (or, forced, a
 // running) container: processes, cgroup and state dir.
 #include "runtime/cli/verbs.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
 
 namespace crisp::runtime::cli {
 

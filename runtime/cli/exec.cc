@@ -8,14 +8,14 @@
 #include "common/files.h"
 #include "common/status.h"
 #include "runtime/cli/verbs.h"
-#include "runtime/exec.h"
-#include "runtime/spec/json.h"
-#include "runtime/state.h"
+#include "runtime/linux/exec.h"
+#include "runtime/linux/state.h"
+#include "runtime/oci/json.h"
 
 namespace crisp::runtime::cli {
 namespace {
 
-absl::Status ApplyFlags(const Args& args, spec::Process& p) {
+absl::Status ApplyFlags(const Args& args, oci::Process& p) {
   if (args.Has("cwd")) p.cwd = args.Get("cwd");
   for (const std::string& e : args.All("env")) p.env.push_back(e);
   p.terminal = args.Has("tty");
@@ -30,18 +30,18 @@ absl::Status ApplyFlags(const Args& args, spec::Process& p) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<spec::Process> ProcessFromArgs(const Args& args,
-                                              const std::string& dir) {
+absl::StatusOr<oci::Process> ProcessFromArgs(const Args& args,
+                                             const std::string& dir) {
   if (args.Has("process")) {
     ASSIGN_OR_RETURN(std::string text, ReadFile(args.Get("process")));
-    return spec::ParseProcess(text);
+    return oci::ParseProcess(text);
   }
   if (args.positional.size() < 2) {
     return absl::InvalidArgumentError("exec: a command or --process is needed");
   }
   ASSIGN_OR_RETURN(state::State s, state::Load(dir));
-  ASSIGN_OR_RETURN(spec::Spec spec, spec::LoadBundle(s.bundle));
-  spec::Process p =
+  ASSIGN_OR_RETURN(oci::Spec spec, oci::LoadBundle(s.bundle));
+  oci::Process p =
       ExecProcess(spec, {args.positional.begin() + 1, args.positional.end()});
   RETURN_IF_ERROR(ApplyFlags(args, p));
   return p;
@@ -50,7 +50,7 @@ absl::StatusOr<spec::Process> ProcessFromArgs(const Args& args,
 }  // namespace
 
 absl::Status Exec(const Args& args, int* exit_code) {
-  ExecRequest req;
+  ExecProcessRequest req;
   ASSIGN_OR_RETURN(req.state_dir, args.StateDir());
   ASSIGN_OR_RETURN(req.process, ProcessFromArgs(args, req.state_dir));
   req.console_socket = args.Get("console-socket");

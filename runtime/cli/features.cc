@@ -1,6 +1,6 @@
 // crisp-runtime features: what this runtime supports on this node, as the
 // runtime-spec features document. Options the kernel may lack are measured
-// (runtime/mount_probe.h), not assumed: containerd and crispd read
+// (runtime/linux/mount_probe.h), not assumed: containerd and crispd read
 // mountOptions to decide what to offer.
 #include <seccomp.h>
 
@@ -9,7 +9,7 @@
 #include "common/status.h"
 #include "nlohmann/json.hpp"
 #include "runtime/cli/verbs.h"
-#include "runtime/mount_probe.h"
+#include "runtime/linux/mount_probe.h"
 
 namespace crisp::runtime::cli {
 namespace {

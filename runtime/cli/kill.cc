@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "runtime/cli/verbs.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
 
 namespace crisp::runtime::cli {
 namespace {

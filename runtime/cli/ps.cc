@@ -4,7 +4,7 @@
 #include "common/status.h"
 #include "nlohmann/json.hpp"
 #include "runtime/cli/verbs.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
 
 namespace crisp::runtime::cli {
 

@@ -5,12 +5,12 @@
 
 #include "common/status.h"
 #include "runtime/cli/verbs.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
 
 namespace crisp::runtime::cli {
 
 absl::Status Run(const Args& args, int* exit_code) {
-  ASSIGN_OR_RETURN(runtime::CreateRequest req, MakeRequest(args));
+  ASSIGN_OR_RETURN(runtime::InitRequest req, MakeRequest(args));
   req.wait_for_start = false;
   ASSIGN_OR_RETURN(Created created, runtime::Create(req));
   RETURN_IF_ERROR(WritePidFile(args, created.init.pid));

@@ -1,6 +1,6 @@
 // crisp-runtime start <id>: releases the init into execve.
 #include "runtime/cli/verbs.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
 
 namespace crisp::runtime::cli {
 

@@ -3,7 +3,7 @@
 
 #include "common/status.h"
 #include "runtime/cli/verbs.h"
-#include "runtime/state.h"
+#include "runtime/linux/state.h"
 
 namespace crisp::runtime::cli {
 

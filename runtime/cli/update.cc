@@ -8,8 +8,8 @@
 #include "common/files.h"
 #include "common/status.h"
 #include "runtime/cli/verbs.h"
-#include "runtime/container.h"
-#include "runtime/spec/json.h"
+#include "runtime/linux/container.h"
+#include "runtime/oci/json.h"
 
 namespace crisp::runtime::cli {
 namespace {
@@ -26,10 +26,10 @@ absl::Status Number(const Args& args, const char* flag, std::optional<T>& out) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<spec::Resources> FromFlags(const Args& args) {
-  spec::Resources r;
-  spec::Memory m;
-  spec::Cpu c;
+absl::StatusOr<oci::Resources> FromFlags(const Args& args) {
+  oci::Resources r;
+  oci::Memory m;
+  oci::Cpu c;
   std::optional<int64_t> pids;
   RETURN_IF_ERROR(Number(args, "memory", m.limit));
   RETURN_IF_ERROR(Number(args, "memory-swap", m.swap));
@@ -43,7 +43,7 @@ absl::StatusOr<spec::Resources> FromFlags(const Args& args) {
   if (c.quota || c.period || c.shares || !c.cpus.empty() || !c.mems.empty()) {
     r.cpu = c;
   }
-  if (pids) r.pids = spec::Pids{*pids};
+  if (pids) r.pids = oci::Pids{*pids};
   return r;
 }
 
@@ -52,7 +52,7 @@ absl::StatusOr<spec::Resources> FromFlags(const Args& args) {
 absl::Status Update(const Args& args) {
   ASSIGN_OR_RETURN(std::string dir, args.StateDir());
   if (!args.Has("resources")) {
-    ASSIGN_OR_RETURN(spec::Resources r, FromFlags(args));
+    ASSIGN_OR_RETURN(oci::Resources r, FromFlags(args));
     return runtime::Update(dir, r);
   }
   std::string text;
@@ -61,7 +61,7 @@ absl::Status Update(const Args& args) {
   } else {
     ASSIGN_OR_RETURN(text, ReadFile(args.Get("resources")));
   }
-  ASSIGN_OR_RETURN(spec::Resources r, spec::ParseResources(text));
+  ASSIGN_OR_RETURN(oci::Resources r, oci::ParseResources(text));
   return runtime::Update(dir, r);
 }
 

@@ -4,7 +4,7 @@
 #include "absl/status/status.h"
 #include "common/status.h"
 #include "runtime/cli/args.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
 
 namespace crisp::runtime::cli {
 
@@ -22,7 +22,7 @@ namespace crisp::runtime::cli {
 [[nodiscard]] absl::Status Features(const Args& args);
 
 // Shared by create and run: the request from --bundle, --console-socket.
-[[nodiscard]] absl::StatusOr<runtime::CreateRequest> MakeRequest(
+[[nodiscard]] absl::StatusOr<runtime::InitRequest> MakeRequest(
     const Args& args);
 // Writes --pid-file (atomically) if asked.
 [[nodiscard]] absl::Status WritePidFile(const Args& args, int pid);

@@ -24,8 +24,8 @@ std::string EncodeFrame(FrameType type, absl::string_view payload) {
   return out;
 }
 
-absl::StatusOr<std::vector<Frame>> FrameReader::Take() {
-  std::vector<Frame> frames;
+absl::StatusOr<std::vector<AttachFrame>> FrameReader::Take() {
+  std::vector<AttachFrame> frames;
   size_t off = 0;
   while (buffer_.size() - off >= 5) {
     uint32_t n = 0;

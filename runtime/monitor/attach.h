@@ -24,7 +24,7 @@ enum class FrameType : uint8_t {
   kReopenLog = 6
 };
 
-struct Frame {
+struct AttachFrame {
   FrameType type;
   std::string payload;
 };
@@ -38,7 +38,7 @@ class FrameReader {
     buffer_.append(data.data(), data.size());
   }
   // The next whole frame, if any; InvalidArgument for an oversize frame.
-  [[nodiscard]] absl::StatusOr<std::vector<Frame>> Take();
+  [[nodiscard]] absl::StatusOr<std::vector<AttachFrame>> Take();
 
  private:
   std::string buffer_;

@@ -120,11 +120,11 @@ bool AttachHub::Read(Client& c) {
   c.reader.Append(absl::string_view(buf, static_cast<size_t>(n)));
   auto frames = c.reader.Take();
   if (!frames.ok()) return false;
-  for (const Frame& f : *frames) Handle(f);
+  for (const AttachFrame& f : *frames) Handle(f);
   return true;
 }
 
-void AttachHub::Handle(const Frame& f) {
+void AttachHub::Handle(const AttachFrame& f) {
   if (f.type == FrameType::kStdin) {
     WriteStdin(f.payload);
   } else if (f.type == FrameType::kCloseStdin) {

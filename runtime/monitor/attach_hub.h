@@ -65,7 +65,7 @@ class AttachHub {
   void Disconnect(Client& c);
   void Accept();
   bool Read(Client& c);
-  void Handle(const Frame& f);
+  void Handle(const AttachFrame& f);
   void WriteStdin(absl::string_view data);
   void FlushStdin();
 

@@ -17,8 +17,8 @@
 #include "common/subprocess.h"
 #include "common/unix_socket.h"
 #include "runtime/bundle.h"
-#include "runtime/console.h"
-#include "runtime/state.h"
+#include "runtime/linux/console.h"
+#include "runtime/linux/state.h"
 
 namespace crisp::runtime::monitor {
 namespace {

@@ -14,9 +14,9 @@
 #include "common/process.h"
 #include "common/status.h"
 #include "runtime/bundle.h"
-#include "runtime/console.h"
+#include "runtime/linux/console.h"
 #include "runtime/monitor/exit_status.h"
-#include "runtime/spec/json.h"
+#include "runtime/oci/json.h"
 
 namespace crisp::runtime::monitor {
 namespace {
@@ -33,7 +33,7 @@ void SetNonBlocking(int fd) {
 
 }  // namespace
 
-absl::Status Monitor::OpenStdio(CreateRequest& req) {
+absl::Status Monitor::OpenStdio(InitRequest& req) {
   if (req.spec.process->terminal) return absl::OkStatus();
   ASSIGN_OR_RETURN(auto out, Pipe());
   ASSIGN_OR_RETURN(auto err, Pipe());
@@ -52,13 +52,13 @@ absl::Status Monitor::OpenStdio(CreateRequest& req) {
 }
 
 absl::Status Monitor::Create() {
-  CreateRequest req;
+  InitRequest req;
   req.id = o_.id;
   req.bundle = o_.bundle;
   req.state_dir = BundleLayout(o_.dir).StateDir();
   req.wait_for_start = !o_.start;
   req.lookup_after_start = true;  // a missing command fails StartContainer
-  ASSIGN_OR_RETURN(req.spec, spec::LoadBundle(o_.bundle));
+  ASSIGN_OR_RETURN(req.spec, oci::LoadBundle(o_.bundle));
   kill_rest_on_exit_ = !runtime::OwnsPidNamespace(req.spec);
   RETURN_IF_ERROR(log_.Open());
   RETURN_IF_ERROR(BlockSignalsEarly());  // before the init can exit

@@ -14,7 +14,7 @@
 
 #include "absl/status/status.h"
 #include "common/unique_fd.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
 #include "runtime/monitor/attach_hub.h"
 #include "runtime/monitor/cri_log.h"
 
@@ -41,7 +41,7 @@ class Monitor {
   [[nodiscard]] absl::Status Run();
 
  private:
-  [[nodiscard]] absl::Status OpenStdio(CreateRequest& req);
+  [[nodiscard]] absl::Status OpenStdio(InitRequest& req);
   [[nodiscard]] absl::Status BlockSignalsEarly();
   bool PumpOutput(int fd, bool is_stderr);
   [[nodiscard]] absl::Status ServeAttach();

@@ -16,10 +16,10 @@
 #include "common/status.h"
 #include "glog/logging.h"
 #include "runtime/bundle.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
+#include "runtime/linux/sync.h"
 #include "runtime/monitor/exit_status.h"
 #include "runtime/monitor/monitor.h"
-#include "runtime/sync.h"
 
 namespace crisp::runtime::monitor {
 namespace {

@@ -15,7 +15,7 @@
 #include "common/status.h"
 #include "common/subprocess.h"
 #include "common/unique_fd.h"
-#include "server/spec/apparmor_default.h"
+#include "server/specgen/apparmor_default.h"
 
 namespace crisp::server {
 namespace {
@@ -105,17 +105,17 @@ AppArmorSystem HostAppArmor(const std::string& parser, absl::Duration timeout) {
   return s;
 }
 
-spec::AppArmorState SetUpAppArmor(const AppArmorSystem& system) {
-  spec::AppArmorState state;
+specgen::AppArmorState SetUpAppArmor(const AppArmorSystem& system) {
+  specgen::AppArmorState state;
   state.enabled = system.enabled();
   state.loaded = system.loaded;
   if (state.enabled) {
-    state.default_profile = system.load(spec::DefaultAppArmorProfileText());
+    state.default_profile = system.load(specgen::DefaultAppArmorProfileText());
   }
   if (!state.enabled || state.default_profile.ok()) {
-    LOG(INFO) << spec::DescribeAppArmor(state);
+    LOG(INFO) << specgen::DescribeAppArmor(state);
   } else {
-    LOG(ERROR) << spec::DescribeAppArmor(state);
+    LOG(ERROR) << specgen::DescribeAppArmor(state);
   }
   return state;
 }

@@ -11,7 +11,7 @@
 #include "absl/time/time.h"
 
 #include "absl/status/statusor.h"
-#include "server/spec/apparmor.h"
+#include "server/specgen/apparmor.h"
 
 namespace crisp::server {
 
@@ -34,7 +34,7 @@ AppArmorSystem HostAppArmor(const std::string& parser = "apparmor_parser",
 // Probes the host and, where AppArmor is enabled, loads crisp-default;
 // logs what it found. Never fails: a load error is kept in the state and
 // refuses RuntimeDefault containers later, with its reason.
-spec::AppArmorState SetUpAppArmor(const AppArmorSystem& system);
+specgen::AppArmorState SetUpAppArmor(const AppArmorSystem& system);
 
 // The names in /sys/kernel/security/apparmor/profiles ("name (mode)" per
 // line).

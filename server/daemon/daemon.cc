@@ -13,7 +13,7 @@
 #include "common/process.h"
 #include "common/status.h"
 #include "glog/logging.h"
-#include "runtime/process.h"
+#include "runtime/linux/process.h"
 #include "server/daemon/metadata_db.h"
 #include "server/daemon/services.h"
 #include "server/image_service/image_service.h"

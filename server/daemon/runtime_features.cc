@@ -10,7 +10,7 @@ namespace {
 // The probes mount two scratch tmpfs in a namespace of their own.
 constexpr absl::Duration kTimeout = absl::Seconds(30);
 
-absl::StatusOr<spec::NodeFeatures> Measure(const std::string& runtime_path) {
+absl::StatusOr<specgen::NodeFeatures> Measure(const std::string& runtime_path) {
   auto run = subprocess::Run(
       {.path = runtime_path,
        .argv = {"crisp-runtime", "features"},
@@ -27,12 +27,12 @@ absl::StatusOr<spec::NodeFeatures> Measure(const std::string& runtime_path) {
                                       subprocess::ExitCode(run->wait_status)),
         ": ", run->err));
   }
-  return spec::ParseRuntimeFeatures(run->out);
+  return specgen::ParseRuntimeFeatures(run->out);
 }
 
 }  // namespace
 
-spec::NodeFeatures MeasureNodeFeatures(const std::string& runtime_path) {
+specgen::NodeFeatures MeasureNodeFeatures(const std::string& runtime_path) {
   auto measured = Measure(runtime_path);
   if (!measured.ok()) {
     LOG(WARNING) << measured.status().message()

@@ -4,13 +4,13 @@
 
 #include <string>
 
-#include "server/spec/node_features.h"
+#include "server/specgen/node_features.h"
 
 namespace crisp::server {
 
 // Every feature off, with the reason, when the runtime fails or prints
 // something that is not a features document: a feature is offered only
 // when it was seen to work.
-spec::NodeFeatures MeasureNodeFeatures(const std::string& runtime_path);
+specgen::NodeFeatures MeasureNodeFeatures(const std::string& runtime_path);
 
 }  // namespace crisp::server

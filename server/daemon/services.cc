@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "containers/monitor_runtime.h"
 #include "server/daemon/manager_options.h"
+#include "server/stream_backends/command_backends.h"
 
 namespace crisp::server {
 namespace {
@@ -61,7 +62,8 @@ streaming::StreamingServerOptions StreamingOptions(
   streaming::StreamingServerOptions o;
   o.address = config.streaming.address;
   o.port = config.streaming.port;
-  o.backends.runtime_path = SealedExecPath(helpers.runtime.get());
+  stream_backends::SetCommandBackends(SealedExecPath(helpers.runtime.get()),
+                                      o.backends);
   o.backends.container =
       [c](const std::string& id) -> absl::StatusOr<streaming::ContainerTarget> {
     ASSIGN_OR_RETURN(containers::Container found, c->Get(id));

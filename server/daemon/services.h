@@ -21,7 +21,7 @@
 #include "server/health/node_health.h"
 #include "server/image_service/image_service.h"
 #include "server/runtime_service/runtime_service.h"
-#include "server/streaming/streaming_server.h"
+#include "streaming/streaming_server.h"
 
 namespace crisp::server {
 
@@ -38,8 +38,8 @@ struct Services {
   // First: the lifecycles publish into it until they are gone.
   std::unique_ptr<events::Hub> events = std::make_unique<events::Hub>();
   SealedHelpers helpers;
-  spec::AppArmorState apparmor;
-  spec::NodeFeatures features;  // measured by crisp-runtime at start-up
+  specgen::AppArmorState apparmor;
+  specgen::NodeFeatures features;  // measured by crisp-runtime at start-up
   std::unique_ptr<LiveNodeHealth> health;
   std::unique_ptr<sandbox::CniPodNetwork> network;
   std::unique_ptr<containers::ContainerManager> containers;

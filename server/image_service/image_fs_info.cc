@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
-#include "image/fs_usage.h"
+#include "image/content/fs_usage.h"
 #include "server/handle_rpc.h"
 #include "server/image_service/image_service.h"
 

@@ -1,5 +1,5 @@
 #include "absl/strings/numbers.h"
-#include "image/registry_auth.h"
+#include "image/registry/registry_auth.h"
 #include "server/image_service/image_service.h"
 
 namespace crisp::server {

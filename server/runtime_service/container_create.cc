@@ -2,17 +2,17 @@
 // records its layers), the OCI spec from server/spec, and the container
 // manager. The managers are reached through the interfaces of the deps
 // only; their headers are included for the value types of a create
-// (containers::CreateRequest, sandbox::PodCreateAdmission).
+// (containers::NewContainer, sandbox::PodCreateAdmission).
 #include "common/status.h"
 #include "containers/container_manager.h"
-#include "image/reference.h"
+#include "image/registry/reference.h"
 #include "sandbox/pod_manager.h"
 #include "server/handle_rpc.h"
 #include "server/runtime_service/container_translate.h"
 #include "server/runtime_service/runtime_service.h"
-#include "server/spec/container_spec.h"
-#include "server/spec/node_features.h"
-#include "server/spec/request_checks.h"
+#include "server/specgen/container_spec.h"
+#include "server/specgen/node_features.h"
+#include "server/specgen/request_checks.h"
 
 namespace crisp::server {
 namespace {
@@ -31,8 +31,8 @@ absl::StatusOr<image::ImageRecord> FindImage(image::ImageCatalog& images,
 // directories) by crispd and the root monitor: it must stay inside.
 absl::Status CheckLogLocation(const v1::ContainerConfig& config,
                               const sandbox::Pod& pod) {
-  RETURN_IF_ERROR(spec::CheckLogPath(config.log_path()));
-  return spec::CheckLogDirectory(pod.spec.log_directory);
+  RETURN_IF_ERROR(specgen::CheckLogPath(config.log_path()));
+  return specgen::CheckLogDirectory(pod.spec.log_directory);
 }
 
 // ContainerStatus.image_ref: the repo digest of the repository the image
@@ -65,25 +65,25 @@ absl::StatusOr<v1::CreateContainerResponse> RuntimeService::CreateContainerFor(
                    deps_.pods->AdmitCreate(req.pod_sandbox_id()));
   const sandbox::Pod& pod = admission.pod();
   RETURN_IF_ERROR(CheckLogLocation(config, pod));
-  RETURN_IF_ERROR(spec::CheckNodeSupports(
-      config, deps_.features ? *deps_.features : spec::NodeFeatures{}));
+  RETURN_IF_ERROR(specgen::CheckNodeSupports(
+      config, deps_.features ? *deps_.features : specgen::NodeFeatures{}));
   ASSIGN_OR_RETURN(image::ImageRecord image,
                    FindImage(*deps_.images, config.image().image()));
   auto lease = deps_.images->leases().Acquire(ChainIds(image));
   ASSIGN_OR_RETURN(std::shared_ptr<const image::ImageConfig> image_config,
                    deps_.images->Config(image));
-  containers::CreateRequest create;
+  containers::NewContainer create;
   create.container = ToContainerRecord(config, pod.id, pod.spec.log_directory);
   create.container.image_id = image.id;
   create.container.image_digest_ref = DigestRef(image, config.image().image());
   create.container.snapshot_keys = ChainIds(image);
   ASSIGN_OR_RETURN(create.container.stop_signal,
-                   spec::StopSignal(*image_config));
+                   specgen::StopSignal(*image_config));
   create.lower_dirs = deps_.images->LowerDirs(image);
   create.build_spec = [&](const std::string& id, const std::string& rootfs) {
-    return spec::BuildContainerSpec({id, &config, &pod, image_config.get(),
-                                     config.image().image(), rootfs,
-                                     pod.namespaces.pid, deps_.apparmor});
+    return specgen::BuildContainerSpec({id, &config, &pod, image_config.get(),
+                                        config.image().image(), rootfs,
+                                        pod.namespaces.pid, deps_.apparmor});
   };
   create.pod_still_ready = [&] { return admission.StillReady(); };
   ASSIGN_OR_RETURN(containers::Container c, deps_.containers->Create(create));

@@ -56,7 +56,7 @@ const std::string& ImageRef(const Container& c) {
   return c.image_digest_ref.empty() ? c.image_id : c.image_digest_ref;
 }
 
-void ToCriResources(const runtime::spec::Resources& r,
+void ToCriResources(const runtime::oci::Resources& r,
                     v1::LinuxContainerResources* out) {
   if (r.cpu) {
     out->set_cpu_period(static_cast<int64_t>(r.cpu->period.value_or(0)));
@@ -77,7 +77,7 @@ void ToCriResources(const runtime::spec::Resources& r,
   out->mutable_unified()->insert(r.unified.begin(), r.unified.end());
 }
 
-void ToCriUser(const runtime::spec::User& u, v1::LinuxContainerUser* out) {
+void ToCriUser(const runtime::oci::User& u, v1::LinuxContainerUser* out) {
   out->set_uid(u.uid);
   out->set_gid(u.gid);
   for (uint32_t g : u.additional_gids) out->add_supplemental_groups(g);

@@ -3,8 +3,8 @@
 #include "common/status.h"
 #include "server/handle_rpc.h"
 #include "server/runtime_service/runtime_service.h"
-#include "server/spec/request_checks.h"
-#include "server/spec/resources.h"
+#include "server/specgen/request_checks.h"
+#include "server/specgen/resources.h"
 
 namespace crisp::server {
 
@@ -12,9 +12,9 @@ grpc::Status RuntimeService::UpdateContainerResources(
     grpc::ServerContext*, const v1::UpdateContainerResourcesRequest* req,
     v1::UpdateContainerResourcesResponse*) {
   return HandleRpc("UpdateContainerResources", req->container_id(), [&] {
-    RETURN_IF_ERROR(spec::CheckResources(req->linux()));
-    runtime::spec::Resources resources;
-    spec::ApplyResources(req->linux(), resources);
+    RETURN_IF_ERROR(specgen::CheckResources(req->linux()));
+    runtime::oci::Resources resources;
+    specgen::ApplyResources(req->linux(), resources);
     return deps_.containers->Update(req->container_id(), resources);
   });
 }

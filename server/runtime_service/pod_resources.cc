@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
-#include "server/spec/request_checks.h"
-#include "server/spec/resources.h"
+#include "server/specgen/request_checks.h"
+#include "server/specgen/resources.h"
 
 namespace crisp::server {
 namespace {
@@ -18,7 +18,7 @@ constexpr int64_t kMaxCpuShares = 262144;
 
 absl::Status CheckOne(const v1::LinuxContainerResources& r,
                       absl::string_view which) {
-  absl::Status s = spec::CheckResources(r);
+  absl::Status s = specgen::CheckResources(r);
   if (s.ok() && r.memory_limit_in_bytes() < 0) {
     s = absl::InvalidArgumentError(
         absl::StrCat("resources.memory_limit_in_bytes ",
@@ -72,13 +72,13 @@ absl::StatusOr<v1::LinuxContainerResources> CombinePodResources(
   return out;
 }
 
-absl::StatusOr<runtime::spec::Resources> PodCgroupResources(
+absl::StatusOr<runtime::oci::Resources> PodCgroupResources(
     const v1::UpdatePodSandboxResourcesRequest& request) {
   ASSIGN_OR_RETURN(
       v1::LinuxContainerResources combined,
       CombinePodResources(request.resources(), request.overhead()));
-  runtime::spec::Resources out;
-  spec::ApplyResources(combined, out);
+  runtime::oci::Resources out;
+  specgen::ApplyResources(combined, out);
   return out;
 }
 

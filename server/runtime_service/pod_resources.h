@@ -5,7 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "cri-api/api.pb.h"
-#include "runtime/spec/spec.h"
+#include "runtime/oci/spec.h"
 
 namespace crisp::server {
 
@@ -19,7 +19,7 @@ namespace crisp::server {
 CombinePodResources(const ::runtime::v1::LinuxContainerResources& resources,
                     const ::runtime::v1::LinuxContainerResources& overhead);
 
-[[nodiscard]] absl::StatusOr<runtime::spec::Resources> PodCgroupResources(
+[[nodiscard]] absl::StatusOr<runtime::oci::Resources> PodCgroupResources(
     const ::runtime::v1::UpdatePodSandboxResourcesRequest& request);
 
 }  // namespace crisp::server

@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "containers/container.h"
 #include "containers/container_service.h"
-#include "image/fs_usage.h"
+#include "image/content/fs_usage.h"
 #include "runtime/cgroups/stats.h"
 #include "sandbox/link_stats.h"
 #include "sandbox/pod.h"

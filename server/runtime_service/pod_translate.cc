@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
-#include "server/spec/request_checks.h"
+#include "server/specgen/request_checks.h"
 
 namespace crisp::server {
 namespace {
@@ -82,8 +82,8 @@ absl::Status CheckRuntimeHandler(const std::string& handler) {
 
 absl::StatusOr<sandbox::PodSpec> ToPodSpec(const v1::PodSandboxConfig& config,
                                            const std::string& handler) {
-  RETURN_IF_ERROR(spec::CheckLogDirectory(config.log_directory()));
-  RETURN_IF_ERROR(spec::CheckCgroupParent(config.linux().cgroup_parent()));
+  RETURN_IF_ERROR(specgen::CheckLogDirectory(config.log_directory()));
+  RETURN_IF_ERROR(specgen::CheckCgroupParent(config.linux().cgroup_parent()));
   sandbox::PodSpec spec;
   const auto& md = config.metadata();
   spec.metadata = {md.name(), md.uid(), md.namespace_(), md.attempt()};

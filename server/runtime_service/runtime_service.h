@@ -14,14 +14,14 @@
 #include "server/config/config.h"
 #include "server/health/node_health.h"
 #include "server/runtime_service/usage_rates.h"
-#include "server/spec/apparmor.h"
-#include "server/spec/node_features.h"
+#include "server/specgen/apparmor.h"
+#include "server/specgen/node_features.h"
+
+namespace crisp::streaming {
+class StreamingServer;
+}  // namespace crisp::streaming
 
 namespace crisp::server {
-
-namespace streaming {
-class StreamingServer;
-}  // namespace streaming
 
 // What the handlers work on, as interfaces (server/daemon/services.cc wires
 // the managers in; tests, fakes).
@@ -32,9 +32,9 @@ struct RuntimeServiceDeps {
   containers::ContainerService* containers = nullptr;
   image::ImageCatalog* images = nullptr;
   streaming::StreamingServer* streaming = nullptr;
-  const spec::AppArmorState* apparmor = nullptr;  // null: not enabled
-  const spec::NodeFeatures* features = nullptr;   // null: none offered
-  events::Hub* events = nullptr;                  // GetContainerEvents' source
+  const specgen::AppArmorState* apparmor = nullptr;  // null: not enabled
+  const specgen::NodeFeatures* features = nullptr;   // null: none offered
+  events::Hub* events = nullptr;  // GetContainerEvents' source
 };
 
 namespace v1 = ::runtime::v1;

@@ -18,7 +18,7 @@ void AddCondition(v1::RuntimeStatus* status, const char* type,
 // containerd lists it, with what was measured at start-up: kubelet and
 // critest look a handler up by the name a pod asks for.
 void AddRuntimeHandlers(v1::StatusResponse* resp,
-                        const spec::NodeFeatures* node) {
+                        const specgen::NodeFeatures* node) {
   for (const std::string& name : RuntimeHandlerNames()) {
     v1::RuntimeHandler* h = resp->add_runtime_handlers();
     h->set_name(name);
@@ -44,8 +44,8 @@ grpc::Status RuntimeService::Status(grpc::ServerContext*,
     out.mutable_features()->set_supplemental_groups_policy(true);
     if (req->verbose()) {
       (*out.mutable_info())["config"] = ConfigToJson(*deps_.config).dump();
-      (*out.mutable_info())["apparmor"] = spec::DescribeAppArmor(
-          deps_.apparmor ? *deps_.apparmor : spec::AppArmorState{});
+      (*out.mutable_info())["apparmor"] = specgen::DescribeAppArmor(
+          deps_.apparmor ? *deps_.apparmor : specgen::AppArmorState{});
     }
     return out;
   });

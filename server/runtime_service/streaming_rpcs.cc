@@ -1,12 +1,12 @@
 // Exec, Attach and PortForward: each checks its target (a running
 // container; a ready pod) and answers with a single-use URL of crispd's
 // streaming server, where the client then upgrades to SPDY and gets its
-// session (server/streaming/).
+// session (streaming/).
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "server/handle_rpc.h"
 #include "server/runtime_service/runtime_service.h"
-#include "server/streaming/streaming_server.h"
+#include "streaming/streaming_server.h"
 
 namespace crisp::server {
 namespace {
@@ -56,8 +56,8 @@ absl::StatusOr<std::string> ExecUrl(const RuntimeServiceDeps& deps,
   ASSIGN_OR_RETURN(st::StdioOptions stdio,
                    Stdio(req.tty(), req.stdin(), req.stdout(), req.stderr()));
   ASSIGN_OR_RETURN(std::string id, RunningContainer(deps, req.container_id()));
-  return Url(deps,
-             st::ExecRequest{id, {req.cmd().begin(), req.cmd().end()}, stdio});
+  return Url(deps, st::ExecStreamRequest{
+                       id, {req.cmd().begin(), req.cmd().end()}, stdio});
 }
 
 absl::StatusOr<std::string> AttachUrl(const RuntimeServiceDeps& deps,

@@ -151,7 +151,7 @@ std::vector<std::string> FakeRuntime::LastExec() {
   return last_exec_;
 }
 
-std::optional<runtime::spec::Resources> FakeRuntime::LastUpdate(
+std::optional<runtime::oci::Resources> FakeRuntime::LastUpdate(
     const std::string& id) {
   absl::MutexLock l(&mu_);
   auto e = Find(id);
@@ -262,7 +262,7 @@ absl::StatusOr<runtime::ExecOutput> FakeRuntime::Exec(
 }
 
 absl::Status FakeRuntime::Update(const runtime::ContainerRef& c,
-                                 const runtime::spec::Resources& resources) {
+                                 const runtime::oci::Resources& resources) {
   if (absl::Status s = Enter(Verb::kUpdate, c.id); !s.ok()) return s;
   absl::MutexLock l(&mu_);
   auto e = Find(c.id);

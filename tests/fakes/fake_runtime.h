@@ -58,7 +58,7 @@ class FakeRuntime final : public runtime::Runtime {
   int Calls(Verb verb);
   std::vector<int> SignalsSent(const std::string& id);
   std::vector<std::string> LastExec();
-  std::optional<runtime::spec::Resources> LastUpdate(const std::string& id);
+  std::optional<runtime::oci::Resources> LastUpdate(const std::string& id);
 
   absl::Status Create(const runtime::BundleCreate& request) override;
   absl::Status Start(const runtime::ContainerRef& c) override;
@@ -77,7 +77,7 @@ class FakeRuntime final : public runtime::Runtime {
       const runtime::ContainerRef& c,
       const runtime::ExecCommand& command) override;
   absl::Status Update(const runtime::ContainerRef& c,
-                      const runtime::spec::Resources& resources) override;
+                      const runtime::oci::Resources& resources) override;
   absl::StatusOr<runtime::cgroups::Stats> Stats(
       const runtime::ContainerRef& c) override;
   absl::Status ReopenLog(const runtime::ContainerRef& c) override;
@@ -93,7 +93,7 @@ class FakeRuntime final : public runtime::Runtime {
     std::optional<runtime::ExitRecord> cannot_run;  // at the next Start
     std::set<int> ignored;
     std::vector<int> signals;
-    std::optional<runtime::spec::Resources> resources;
+    std::optional<runtime::oci::Resources> resources;
     // Signalled (an eventfd) once the holder is gone: HolderFd's dups.
     std::shared_ptr<UniqueFd> holder_gone;
   };

@@ -1,4 +1,4 @@
-// The streaming server's HTTP request head (server/streaming/http_upgrade.*,
+// The streaming server's HTTP request head (streaming/http_upgrade.*,
 // Boost.Beast underneath): the input arrives on a socket whose peer then
 // hangs up, as a client that sends it and closes would.
 #include <sys/socket.h>
@@ -9,7 +9,7 @@
 #include <cstdlib>
 
 #include "absl/time/time.h"
-#include "server/streaming/http_upgrade.h"
+#include "streaming/http_upgrade.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The socket buffer must hold the whole input: the reader runs after it.
@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   }
   close(fds[0]);
-  (void)crisp::server::streaming::ReadHttpRequest(fds[1], absl::Seconds(2));
+  (void)crisp::streaming::ReadHttpRequest(fds[1], absl::Seconds(2));
   close(fds[1]);
   return 0;
 }

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "image/image_config.h"
-#include "image/manifest.h"
+#include "image/registry/manifest.h"
 
 using namespace crisp::image;
 

@@ -1,4 +1,4 @@
-// OCI runtime spec JSON (runtime/spec/json.*): config.json, a lone process
+// OCI runtime spec JSON (runtime/oci/json.*): config.json, a lone process
 // (exec --process) and a lone resources object (update --resources). A
 // parsed spec is validated, written back, and must parse again.
 #include <cstddef>
@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "runtime/spec/json.h"
-#include "runtime/spec/validate.h"
+#include "runtime/oci/json.h"
+#include "runtime/oci/validate.h"
 
-using namespace crisp::runtime::spec;
+using namespace crisp::runtime::oci;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

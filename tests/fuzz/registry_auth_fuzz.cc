@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_split.h"
 #include "common/json.h"
-#include "image/registry_auth.h"
+#include "image/registry/registry_auth.h"
 
 using namespace crisp::image;
 

@@ -1,4 +1,4 @@
-// SPDY/3.1 frames from a client (server/streaming/spdy_frame.*,
+// SPDY/3.1 frames from a client (streaming/spdy_frame.*,
 // spdy_headers.*): the input is a byte stream cut into frames, fed in two
 // pieces so partial frames are exercised; the raw header block decoder
 // gets the input too. Decoded frames are encoded again.
@@ -7,10 +7,10 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "server/streaming/spdy_frame.h"
-#include "server/streaming/spdy_headers.h"
+#include "streaming/spdy_frame.h"
+#include "streaming/spdy_headers.h"
 
-using namespace crisp::server::streaming;
+using namespace crisp::streaming;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::string_view in(reinterpret_cast<const char*>(data), size);

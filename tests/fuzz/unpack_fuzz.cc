@@ -12,7 +12,7 @@
 #include <fstream>
 #include <string>
 
-#include "image/unpack.h"
+#include "image/snapshots/unpack.h"
 
 namespace fs = std::filesystem;
 

@@ -20,7 +20,7 @@ good_tree() {
   printf '#include "common/status.h"\n' >runtime/state.h
   printf '#include "common/store/database.h"\n' >image/image_store.cc
   printf '#include "common/status.h"\n' >cni/network.h
-  printf '#include "cni/network.h"\n#include "runtime/state.h"\n' \
+  printf '#include "cni/network.h"\n#include "runtime/linux/state.h"\n' \
     >sandbox/pod.cc
   printf '#include "image/image_store.h"\n#include "sandbox/pod.h"\n' \
     >containers/container.cc
@@ -60,14 +60,14 @@ expect_fail() {
 good_tree
 expect_pass "a tree that keeps the rules"
 
-expect_fail "upward include" common/status.h '#include "runtime/state.h"'
+expect_fail "upward include" common/status.h '#include "runtime/linux/state.h"'
 expect_fail "sibling include" runtime/state.h '#include "image/image_store.h"'
 expect_fail "sandbox above containers" sandbox/pod.cc \
   '#include "containers/container.h"'
 expect_fail "cni only through sandbox" server/service.cc \
   '#include "cni/network.h"'
 expect_fail "streaming knows no runtime" streaming/session.cc \
-  '#include "runtime/state.h"'
+  '#include "runtime/linux/state.h"'
 expect_fail "spaces after the hash" runtime/state.h \
   '  #  include "sandbox/pod.h"'
 expect_fail "relative path" sandbox/pod.cc '#include "../server/service.h"'

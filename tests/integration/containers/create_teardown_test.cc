@@ -71,9 +71,8 @@ class CreateTeardownTest : public runtime::testing::RuntimeTest {
   void SetUp() override {
     RuntimeTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto db = store::Database::Open(
-        tmp_ + "/crisp.db",
-        {sandbox::kPodsSchema, kContainersSchema});
+    auto db = store::Database::Open(tmp_ + "/crisp.db",
+                                    {sandbox::kPodsSchema, kContainersSchema});
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     auto c = ContainerManager::Open(
@@ -123,19 +122,19 @@ class CreateTeardownTest : public runtime::testing::RuntimeTest {
 
   // The request CreateContainer makes; `pause` runs inside the spec
   // builder, i.e. after the readiness check and before the save.
-  CreateRequest Request(std::function<void()> pause) {
-    CreateRequest r;
+  NewContainer Request(std::function<void()> pause) {
+    NewContainer r;
     r.container.pod_id = pod_.id;
     r.container.name = "app";
     r.lower_dirs = {rootfs_};
     r.build_spec = [this, pause](const std::string& id,
                                  const std::string& rootfs) {
       pause();
-      runtime::spec::Spec s = BaseSpec({"/bin/sleep", "1000"});
-      s.root = runtime::spec::Root{rootfs, false};
+      runtime::oci::Spec s = BaseSpec({"/bin/sleep", "1000"});
+      s.root = runtime::oci::Root{rootfs, false};
       s.linux->cgroups_path = "/crisp/" + id;
       ids_.push_back(id);
-      return absl::StatusOr<runtime::spec::Spec>(s);
+      return absl::StatusOr<runtime::oci::Spec>(s);
     };
     return r;
   }
@@ -159,7 +158,7 @@ TEST_F(CreateTeardownTest, CreateInFlightDuringPodRemovalLeavesNothing) {
   ASSERT_TRUE(admission.ok()) << admission.status();
   std::optional<absl::StatusOr<Container>> created;
   std::thread create([&, a = *std::move(admission)] {
-    CreateRequest r = Request([&] {
+    NewContainer r = Request([&] {
       paused.Notify();
       closed.WaitForNotification();
     });

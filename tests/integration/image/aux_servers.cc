@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "common/files.h"
-#include "image/http_client.h"
+#include "image/registry/http_client.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/image/lab.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "image/http_client.h"
+#include "image/registry/http_client.h"
 
 namespace crisp::testing {
 

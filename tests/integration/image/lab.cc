@@ -2,9 +2,9 @@
 
 #include <cstdlib>
 
-#include "image/digester.h"
-#include "image/http_client.h"
-#include "image/manifest.h"
+#include "image/content/digester.h"
+#include "image/registry/http_client.h"
+#include "image/registry/manifest.h"
 
 namespace crisp::testing {
 namespace {

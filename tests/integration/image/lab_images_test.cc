@@ -6,7 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "image/snapshot_store.h"
+#include "image/snapshots/snapshot_store.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/image/image_fixture.h"
 #include "tests/unit/image/tar_builder.h"

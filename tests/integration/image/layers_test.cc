@@ -9,7 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "image/digester.h"
+#include "image/content/digester.h"
 #include "tests/integration/image/aux_servers.h"
 #include "tests/integration/image/image_fixture.h"
 #include "tests/integration/image/push.h"

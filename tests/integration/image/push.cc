@@ -1,8 +1,8 @@
 #include "tests/integration/image/push.h"
 
-#include "image/digester.h"
-#include "image/http_client.h"
-#include "image/snapshot_store.h"
+#include "image/content/digester.h"
+#include "image/registry/http_client.h"
+#include "image/snapshots/snapshot_store.h"
 #include "nlohmann/json.hpp"
 #include "tests/unit/image/tar_builder.h"
 

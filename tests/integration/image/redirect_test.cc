@@ -5,7 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "image/http_client.h"
+#include "image/registry/http_client.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/image/aux_servers.h"
 #include "tests/integration/image/image_fixture.h"

@@ -9,9 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "nlohmann/json.hpp"
-#include "server/streaming/remote_command.h"
+#include "streaming/remote_command.h"
 #include "tests/integration/pod/lab_pod_fixture.h"
-#include "tests/unit/server/streaming/spdy_test_client.h"
+#include "tests/unit/streaming/spdy_test_client.h"
 
 namespace crisp::testing {
 namespace {
@@ -85,7 +85,7 @@ TEST_F(StreamingTest, ExecPumpsStdoutStderrAndTheExitCode) {
   ASSERT_TRUE(Exec(req, &url).ok());
   EXPECT_THAT(url, ::testing::StartsWith("http://127.0.0.1:"));
   SpdyTestClient c;
-  ASSERT_EQ(c.Connect(url, {server::streaming::kRemoteCommandV4}), 101);
+  ASSERT_EQ(c.Connect(url, {streaming::kRemoteCommandV4}), 101);
   auto ids = Open(c, {"error", "stdout", "stderr"});
   ASSERT_TRUE(c.WaitFin(ids["error"])) << crispd_.Log();
   EXPECT_EQ(c.data[ids["stdout"]], "hello\n");
@@ -109,7 +109,7 @@ TEST_F(StreamingTest, TtyExecGetsAPtyWithTheClientsSize) {
   std::string url;
   ASSERT_TRUE(Exec(req, &url).ok());
   SpdyTestClient c;
-  ASSERT_EQ(c.Connect(url, {server::streaming::kRemoteCommandV4}), 101);
+  ASSERT_EQ(c.Connect(url, {streaming::kRemoteCommandV4}), 101);
   auto ids = Open(c, {"error", "stdin", "stdout", "resize"});
   c.Send(ids["resize"], "{\"Width\":100,\"Height\":30}\n");
   c.Send(ids["stdin"], "abc\n");
@@ -137,7 +137,7 @@ TEST_F(StreamingTest, AttachSeesOutputForItsInput) {
                   .Call(&v1::RuntimeService::Stub::Attach, req, &resp)
                   .ok());
   SpdyTestClient c;
-  ASSERT_EQ(c.Connect(resp.url(), {server::streaming::kRemoteCommandV4}), 101);
+  ASSERT_EQ(c.Connect(resp.url(), {streaming::kRemoteCommandV4}), 101);
   auto ids = Open(c, {"error", "stdin", "stdout", "stderr"});
   c.Send(ids["stdin"], "hi\n");
   EXPECT_TRUE(c.Pump([&] { return c.data[ids["stdout"]] == "echo:hi\n"; },
@@ -155,7 +155,7 @@ TEST_F(StreamingTest, PortForwardReachesAListenerInThePod) {
                   .Call(&v1::RuntimeService::Stub::PortForward, req, &resp)
                   .ok());
   SpdyTestClient c;
-  ASSERT_EQ(c.Connect(resp.url(), {server::streaming::kPortForwardV1}), 101);
+  ASSERT_EQ(c.Connect(resp.url(), {streaming::kPortForwardV1}), 101);
   // nc may not listen yet: each try is a new stream pair on the connection.
   for (int attempt = 0; attempt < 50; ++attempt) {
     st::HeaderList h = {{"port", "8080"}, {"requestid", absl::StrCat(attempt)}};

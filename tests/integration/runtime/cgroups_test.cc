@@ -13,7 +13,7 @@
 #include "gmock/gmock.h"
 #include "runtime/cgroups/device_filter.h"
 #include "runtime/cgroups/layout.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
 #include "tests/integration/runtime/harness.h"
 
 namespace crisp::runtime::testing {
@@ -24,10 +24,10 @@ using ::testing::HasSubstr;
 using CgroupsTest = RuntimeTest;
 
 TEST_F(CgroupsTest, PidsLimitIsEnforced) {
-  spec::Spec s = BaseSpec({"sh", "-c",
-                           "for i in 1 2 3 4 5 6 7 8 9 10; do "
-                           "sleep 2 & done; wait; echo end"});
-  s.linux->resources->pids = spec::Pids{4};
+  oci::Spec s = BaseSpec({"sh", "-c",
+                          "for i in 1 2 3 4 5 6 7 8 9 10; do "
+                          "sleep 2 & done; wait; echo end"});
+  s.linux->resources->pids = oci::Pids{4};
   auto r = RunContainer(Id("pids"), s);
   EXPECT_THAT(r.err, HasSubstr("fork"));
 }
@@ -66,7 +66,7 @@ TEST_F(CgroupsTest, V2DeviceFilterIsEnforced) {
   std::string dir =
       absl::StrCat(layout->unified_mount, "/crisp-devtest-", getpid());
   ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
-  spec::DeviceRule deny, zero;
+  oci::DeviceRule deny, zero;
   deny.access = "rwm";
   zero.allow = true;
   zero.type = "c";

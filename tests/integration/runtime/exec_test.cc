@@ -12,9 +12,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "runtime/container.h"
-#include "runtime/exec.h"
-#include "runtime/spec/json.h"
+#include "runtime/linux/container.h"
+#include "runtime/linux/exec.h"
+#include "runtime/oci/json.h"
 #include "tests/integration/runtime/harness.h"
 
 namespace crisp::runtime::testing {
@@ -69,10 +69,10 @@ class ExecTest : public RuntimeTest {
 
 TEST_F(ExecTest, ARecycledInitPidIsNeverJoined) {
   std::string id = Id("recycled");
-  CreateRequest create;
+  InitRequest create;
   create.id = id;
   create.bundle = WriteBundle(id, BaseSpec({"sleep", "600"}));
-  auto spec = spec::LoadBundle(create.bundle);
+  auto spec = oci::LoadBundle(create.bundle);
   ASSERT_TRUE(spec.ok()) << spec.status();
   create.spec = *spec;
   create.state_dir = state_dir_ = StateDir(id);
@@ -89,7 +89,7 @@ TEST_F(ExecTest, ARecycledInitPidIsNeverJoined) {
 
   int out[2];
   ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
-  ExecRequest req;
+  ExecProcessRequest req;
   req.state_dir = state_dir_;
   req.process = ExecProcess(*spec, {"hostname"});
   req.stdio[1] = req.stdio[2] = out[1];

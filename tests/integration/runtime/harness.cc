@@ -12,8 +12,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
-#include "runtime/container.h"
-#include "runtime/spec/json.h"
+#include "runtime/linux/container.h"
+#include "runtime/oci/json.h"
 
 namespace crisp::runtime::testing {
 namespace {
@@ -137,15 +137,15 @@ std::string RuntimeTest::Id(const std::string& name) {
   return id;
 }
 
-spec::Spec RuntimeTest::BaseSpec(std::vector<std::string> args) const {
-  spec::Spec s;
-  s.root = spec::Root{rootfs_, true};
+oci::Spec RuntimeTest::BaseSpec(std::vector<std::string> args) const {
+  oci::Spec s;
+  s.root = oci::Root{rootfs_, true};
   s.hostname = "crisp-test";
-  s.process = spec::Process{};
+  s.process = oci::Process{};
   s.process->args = std::move(args);
   s.process->env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"};
   s.process->no_new_privileges = true;
-  spec::Capabilities caps;
+  oci::Capabilities caps;
   caps.bounding = caps.effective =
       caps.permitted = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
   s.process->capabilities = caps;
@@ -166,7 +166,7 @@ spec::Spec RuntimeTest::BaseSpec(std::vector<std::string> args) const {
       {"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}},
       {"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}},
       {"/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev"}}};
-  s.linux = spec::Linux{};
+  s.linux = oci::Linux{};
   for (const char* ns : {"pid", "network", "ipc", "uts", "mount", "cgroup"}) {
     s.linux->namespaces.push_back({ns, ""});
   }
@@ -174,19 +174,19 @@ spec::Spec RuntimeTest::BaseSpec(std::vector<std::string> args) const {
                            "/sys/firmware", "/proc/acpi"};
   s.linux->readonly_paths = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
                              "/proc/bus"};
-  s.linux->resources = spec::Resources{};
-  spec::DeviceRule deny;
+  s.linux->resources = oci::Resources{};
+  oci::DeviceRule deny;
   deny.access = "rwm";
   s.linux->resources->devices = {deny};
   return s;
 }
 
 std::string RuntimeTest::WriteBundle(const std::string& id,
-                                     const spec::Spec& spec) {
+                                     const oci::Spec& spec) {
   std::string dir = tmp_ + "/bundles/" + id;
   EXPECT_TRUE(MakeDirs(dir, 0755).ok());
   EXPECT_TRUE(
-      WriteFileAtomic(dir + "/config.json", spec::ToJson(spec).dump(2)).ok());
+      WriteFileAtomic(dir + "/config.json", oci::ToJson(spec).dump(2)).ok());
   return dir;
 }
 
@@ -196,7 +196,7 @@ CommandResult RuntimeTest::Runtime(std::vector<std::string> args) {
 }
 
 CommandResult RuntimeTest::RunContainer(const std::string& id,
-                                        const spec::Spec& spec) {
+                                        const oci::Spec& spec) {
   std::string bundle = WriteBundle(id, spec);
   return Runtime({"run", "--bundle", bundle, id});
 }

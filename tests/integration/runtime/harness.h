@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "runtime/spec/spec.h"
+#include "runtime/oci/spec.h"
 
 namespace crisp::runtime::testing {
 
@@ -32,13 +32,13 @@ class RuntimeTest : public ::testing::Test {
   // A spec like runc's default: all namespaces but user and network-less
   // mounts (/proc, /dev, /dev/pts, /dev/shm, /dev/mqueue, /sys), default
   // masked/readonly paths, runc's default capabilities.
-  spec::Spec BaseSpec(std::vector<std::string> args) const;
+  oci::Spec BaseSpec(std::vector<std::string> args) const;
   // Writes <tmp>/<id>/config.json and returns the bundle dir.
-  std::string WriteBundle(const std::string& id, const spec::Spec& spec);
+  std::string WriteBundle(const std::string& id, const oci::Spec& spec);
   // crisp-runtime --root <tmp>/state <args...>
   CommandResult Runtime(std::vector<std::string> args);
   // Bundle + `crisp-runtime run`.
-  CommandResult RunContainer(const std::string& id, const spec::Spec& spec);
+  CommandResult RunContainer(const std::string& id, const oci::Spec& spec);
   // A unique container id for this test process.
   std::string Id(const std::string& name);
   std::string StateDir(const std::string& id) const { return root_ + "/" + id; }

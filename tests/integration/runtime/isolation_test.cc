@@ -60,9 +60,9 @@ TEST_F(IsolationTest, StandardMountsMaskedAndReadonlyPaths) {
 }
 
 TEST_F(IsolationTest, UserGroupsCapabilitiesAndNoNewPrivs) {
-  spec::Spec s = BaseSpec({"sh", "-c",
-                           "id; grep -E 'Cap|NoNewPrivs' "
-                           "/proc/self/status; umask"});
+  oci::Spec s = BaseSpec({"sh", "-c",
+                          "id; grep -E 'Cap|NoNewPrivs' "
+                          "/proc/self/status; umask"});
   s.process->user = {1000, 1001, 027, {10, 20}};
   // A non-root process keeps across execve only its ambient capabilities.
   s.process->capabilities->inheritable = {"CAP_KILL"};
@@ -87,8 +87,8 @@ TEST_F(IsolationTest, RootGetsExactlyTheBoundingSet) {
 }
 
 TEST_F(IsolationTest, NoCapabilitiesMeansCapEffZero) {
-  spec::Spec s = BaseSpec({"grep", "Cap", "/proc/self/status"});
-  s.process->capabilities = spec::Capabilities{};
+  oci::Spec s = BaseSpec({"grep", "Cap", "/proc/self/status"});
+  s.process->capabilities = oci::Capabilities{};
   auto r = RunContainer(Id("nocaps"), s);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("CapEff:\t0000000000000000"));
@@ -96,13 +96,13 @@ TEST_F(IsolationTest, NoCapabilitiesMeansCapEffZero) {
 }
 
 TEST_F(IsolationTest, SeccompRuleReturnsEperm) {
-  spec::Spec s = BaseSpec({"sh", "-c",
-                           "mkdir /tmp/d && echo made; "
-                           "echo still-running"});
-  spec::Seccomp sc;
+  oci::Spec s = BaseSpec({"sh", "-c",
+                          "mkdir /tmp/d && echo made; "
+                          "echo still-running"});
+  oci::Seccomp sc;
   sc.default_action = "SCMP_ACT_ALLOW";
   sc.architectures = {"SCMP_ARCH_X86_64"};
-  spec::SeccompSyscall rule;
+  oci::SeccompSyscall rule;
   rule.names = {"mkdir", "mkdirat"};
   rule.action = "SCMP_ACT_ERRNO";
   rule.errno_ret = 1;  // EPERM
@@ -116,11 +116,11 @@ TEST_F(IsolationTest, SeccompRuleReturnsEperm) {
 }
 
 TEST_F(IsolationTest, SeccompWithoutNoNewPrivsIsLoadedEarly) {
-  spec::Spec s = BaseSpec({"sh", "-c", "mkdir /tmp/d || echo denied"});
+  oci::Spec s = BaseSpec({"sh", "-c", "mkdir /tmp/d || echo denied"});
   s.process->no_new_privileges = false;
-  spec::Seccomp sc;
+  oci::Seccomp sc;
   sc.default_action = "SCMP_ACT_ALLOW";
-  spec::SeccompSyscall rule;
+  oci::SeccompSyscall rule;
   rule.names = {"mkdir", "mkdirat"};
   rule.action = "SCMP_ACT_ERRNO";
   sc.syscalls = {rule};
@@ -131,9 +131,9 @@ TEST_F(IsolationTest, SeccompWithoutNoNewPrivsIsLoadedEarly) {
 }
 
 TEST_F(IsolationTest, RlimitsSysctlAndOomScoreAdjClamp) {
-  spec::Spec s = BaseSpec({"sh", "-c",
-                           "ulimit -n; cat /proc/self/oom_score_adj;"
-                           " cat /proc/sys/kernel/shmmni"});
+  oci::Spec s = BaseSpec({"sh", "-c",
+                          "ulimit -n; cat /proc/self/oom_score_adj;"
+                          " cat /proc/sys/kernel/shmmni"});
   s.process->rlimits = {{"RLIMIT_NOFILE", 321, 123}};
   s.process->oom_score_adj = -500;  // this node refuses negative values
   s.linux->sysctl["kernel.shmmni"] = "2048";
@@ -149,7 +149,7 @@ TEST_F(IsolationTest, RlimitsSysctlAndOomScoreAdjClamp) {
 }
 
 TEST_F(IsolationTest, UserNamespaceWithMappings) {
-  spec::Spec s = BaseSpec({"sh", "-c", "id -u; cat /proc/self/uid_map"});
+  oci::Spec s = BaseSpec({"sh", "-c", "id -u; cat /proc/self/uid_map"});
   s.linux->namespaces.push_back({"user", ""});
   s.linux->uid_mappings = {{0, 100000, 65536}};
   s.linux->gid_mappings = {{0, 100000, 65536}};
@@ -163,11 +163,11 @@ TEST_F(IsolationTest, UserNamespaceWithMappings) {
 TEST_F(IsolationTest, DevicesAndRecursiveReadonlyBinds) {
   std::string host = tmp_ + "/shared";
   ASSERT_EQ(mkdir(host.c_str(), 0755), 0);
-  spec::Spec s = BaseSpec({"sh", "-c",
-                           "head -c 4 /dev/myfull | wc -c; "
-                           "touch /data/x || echo data-ro; "
-                           "ls -l /dev/myfull"});
-  spec::Device full;
+  oci::Spec s = BaseSpec({"sh", "-c",
+                          "head -c 4 /dev/myfull | wc -c; "
+                          "touch /data/x || echo data-ro; "
+                          "ls -l /dev/myfull"});
+  oci::Device full;
   full.type = "c";
   full.path = "/dev/myfull";
   full.major = 1;
@@ -186,7 +186,7 @@ TEST_F(IsolationTest, SymlinkedMountDestinationStaysInsideRootfs) {
   // /escape -> / on the host would be followed by a naive runtime; inside
   // the rootfs it resolves to the rootfs's own /.
   ASSERT_EQ(symlink("/../../../../tmp", (rootfs_ + "/escape").c_str()), 0);
-  spec::Spec s = BaseSpec({"sh", "-c", "ls /tmp/inside && echo ok"});
+  oci::Spec s = BaseSpec({"sh", "-c", "ls /tmp/inside && echo ok"});
   s.root->readonly = false;
   s.mounts.push_back({"/escape/inside", "tmpfs", "tmpfs", {}});
   auto r = RunContainer(Id("symlink"), s);

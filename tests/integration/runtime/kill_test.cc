@@ -19,7 +19,7 @@
 #include "gmock/gmock.h"
 #include "runtime/cgroups/kill.h"
 #include "runtime/cgroups/layout.h"
-#include "runtime/container.h"
+#include "runtime/linux/container.h"
 #include "runtime/monitor/exit_status.h"
 #include "tests/integration/runtime/harness.h"
 
@@ -42,7 +42,7 @@ class KillTest : public RuntimeTest {
 
   // crisp-monitor --start for `spec`; returns the container dir and sets
   // `init` to the init's host pid.
-  std::string StartMonitor(const std::string& id, const spec::Spec& spec,
+  std::string StartMonitor(const std::string& id, const oci::Spec& spec,
                            pid_t* init = nullptr) {
     std::string dir = WriteBundle(id, spec);
     dirs_.push_back(dir);
@@ -59,10 +59,10 @@ class KillTest : public RuntimeTest {
   }
 
   // No PID namespace of its own: the host's.
-  spec::Spec HostPid(std::vector<std::string> args) const {
-    spec::Spec s = BaseSpec(std::move(args));
+  oci::Spec HostPid(std::vector<std::string> args) const {
+    oci::Spec s = BaseSpec(std::move(args));
     auto& ns = s.linux->namespaces;
-    std::erase_if(ns, [](const spec::Namespace& n) { return n.type == "pid"; });
+    std::erase_if(ns, [](const oci::Namespace& n) { return n.type == "pid"; });
     return s;
   }
 
@@ -155,7 +155,7 @@ TEST_F(KillTest, StopOfAContainerInASharedPidNamespaceKillsTheInitsChildren) {
   StartMonitor(Id("pause"), BaseSpec({"sh", "-c", "while :; do sleep 1; done"}),
                &pause);
   ASSERT_GT(pause, 0);
-  spec::Spec shared = BaseSpec(kParentAndChild);
+  oci::Spec shared = BaseSpec(kParentAndChild);
   for (auto& ns : shared.linux->namespaces) {
     if (ns.type == "pid") ns.path = absl::StrCat("/proc/", pause, "/ns/pid");
   }
@@ -197,11 +197,11 @@ TEST_F(KillTest, EveryKillMethodEmptiesTheCgroup) {
         std::pair{cgroups::KillMethod::kFreezeV2, "freezev2"},
         std::pair{cgroups::KillMethod::kFreezeV1, "freezev1"}}) {
     std::string id = Id(name);
-    spec::Spec forking =
+    oci::Spec forking =
         HostPid({"sh", "-c",
                  "sleep 1002 & for i in $(seq 24); do sleep 1003 & done; "
                  "while :; do sleep 1; done"});
-    forking.linux->resources->pids = spec::Pids{32};
+    forking.linux->resources->pids = oci::Pids{32};
     std::string dir = StartMonitor(id, forking);
     ProcessId child = FindChild(id);
     ASSERT_GT(child.pid, 0) << name;

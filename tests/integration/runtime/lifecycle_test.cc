@@ -13,7 +13,7 @@
 #include "common/files.h"
 #include "gmock/gmock.h"
 #include "nlohmann/json.hpp"
-#include "runtime/console.h"
+#include "runtime/linux/console.h"
 #include "tests/integration/runtime/harness.h"
 
 namespace crisp::runtime::testing {
@@ -95,7 +95,7 @@ TEST_F(LifecycleTest, FailedCreateNamesTheStepAndLeavesNothing) {
         stat(absl::StrCat("/sys/fs/cgroup/", c, "/crisp/", id).c_str(), &st), 0)
         << c;
   }
-  spec::Spec bad = BaseSpec({"true"});
+  oci::Spec bad = BaseSpec({"true"});
   bad.mounts.push_back({"/x", "nosuchfs", "none", {}});
   r = RunContainer(Id("badmount"), bad);
   EXPECT_NE(r.exit_code, 0);
@@ -126,9 +126,9 @@ TEST_F(LifecycleTest, JoinsNamespacesByPath) {
   StartSleeper(first);
   auto state = nlohmann::json::parse(Runtime({"state", first}).out);
   int pid = state["pid"].get<int>();
-  spec::Spec s = BaseSpec({"sh", "-c",
-                           "hostname; ps -o pid,args; "
-                           "readlink /proc/self/ns/net"});
+  oci::Spec s = BaseSpec({"sh", "-c",
+                          "hostname; ps -o pid,args; "
+                          "readlink /proc/self/ns/net"});
   s.hostname.clear();
   for (auto& ns : s.linux->namespaces) {
     if (ns.type == "network" || ns.type == "uts" || ns.type == "ipc" ||
@@ -151,15 +151,15 @@ TEST_F(LifecycleTest, JoinsNamespacesByPath) {
 
 TEST_F(LifecycleTest, HooksRunWhereTheSpecSays) {
   std::string id = Id("hooks");
-  spec::Spec s = BaseSpec({"sh", "-c", "ls /tmp/started && echo started-ok"});
+  oci::Spec s = BaseSpec({"sh", "-c", "ls /tmp/started && echo started-ok"});
   auto hook = [](const std::string& script) {
-    spec::Hook h;
+    oci::Hook h;
     h.path = "/bin/sh";
     h.args = {"sh", "-c", script};
     h.timeout = 10;
     return h;
   };
-  s.hooks = spec::Hooks{};
+  s.hooks = oci::Hooks{};
   s.hooks->create_runtime = {hook("cat > " + tmp_ + "/createRuntime.json")};
   s.hooks->create_container = {hook("hostname > " + tmp_ + "/cc.txt")};
   s.hooks->start_container = {hook("touch /tmp/started")};
@@ -178,7 +178,7 @@ TEST_F(LifecycleTest, HooksRunWhereTheSpecSays) {
       "running");
   EXPECT_EQ(nlohmann::json::parse(*ReadFile(tmp_ + "/poststop.json"))["status"],
             "stopped");
-  s.hooks = spec::Hooks{};
+  s.hooks = oci::Hooks{};
   s.hooks->create_runtime = {hook("exit 3")};
   r = RunContainer(Id("badhook"), s);
   EXPECT_NE(r.exit_code, 0);
@@ -221,11 +221,11 @@ std::string ReadUntil(int fd, const std::string& marker) {
 
 TEST_F(LifecycleTest, TerminalContainerGetsAPty) {
   std::string id = Id("tty");
-  spec::Spec s = BaseSpec({"sh", "-c",
-                           "tty; stty size; echo on-console > /dev/console; "
-                           "echo tty-done; sleep 1"});
+  oci::Spec s = BaseSpec({"sh", "-c",
+                          "tty; stty size; echo on-console > /dev/console; "
+                          "echo tty-done; sleep 1"});
   s.process->terminal = true;
-  s.process->console_size = spec::ConsoleSize{33, 101};
+  s.process->console_size = oci::ConsoleSize{33, 101};
   std::string bundle = WriteBundle(id, s);
   std::string sock = tmp_ + "/console.sock";
   ConsoleSocket console(sock);

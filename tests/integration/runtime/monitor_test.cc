@@ -17,12 +17,12 @@
 #include "common/unix_socket.h"
 #include "containers/monitor_runtime.h"
 #include "gmock/gmock.h"
-#include "runtime/console.h"
-#include "runtime/container.h"
+#include "runtime/linux/console.h"
+#include "runtime/linux/container.h"
+#include "runtime/linux/state.h"
 #include "runtime/monitor/attach.h"
 #include "runtime/monitor/client.h"
 #include "runtime/monitor/exit_status.h"
-#include "runtime/state.h"
 #include "tests/integration/runtime/harness.h"
 
 namespace crisp::runtime::testing {
@@ -38,7 +38,7 @@ class MonitorTest : public RuntimeTest {
     RuntimeTest::TearDown();
   }
   // Starts a monitor for `spec`; returns its container dir.
-  std::string StartMonitor(const std::string& id, const spec::Spec& spec,
+  std::string StartMonitor(const std::string& id, const oci::Spec& spec,
                            std::vector<std::string> extra = {}) {
     std::string dir = WriteBundle(id, spec);
     dirs_.push_back(dir);
@@ -151,8 +151,8 @@ TEST_F(MonitorTest, KillSignalIsRecorded) {
 }
 
 TEST_F(MonitorTest, MemoryLimitKillsAndOomIsReported) {
-  spec::Spec s = BaseSpec({"sh", "-c", "a=xxxxxxxx; while :; do a=$a$a; done"});
-  s.linux->resources->memory = spec::Memory{};
+  oci::Spec s = BaseSpec({"sh", "-c", "a=xxxxxxxx; while :; do a=$a$a; done"});
+  s.linux->resources->memory = oci::Memory{};
   s.linux->resources->memory->limit = 16 << 20;
   std::string dir = StartMonitor(Id("oom"), s, {"--start"});
   auto st = WaitExit(dir);
@@ -256,7 +256,7 @@ TEST_F(MonitorTest, AttachStdinBeyondThePipeBufferAllArrives) {
 }
 
 TEST_F(MonitorTest, TerminalResizeThroughAttachReachesThePty) {
-  spec::Spec s = BaseSpec({"sh", "-c", "sleep 0.3; stty size; sleep 0.2"});
+  oci::Spec s = BaseSpec({"sh", "-c", "sleep 0.3; stty size; sleep 0.2"});
   s.process->terminal = true;
   std::string dir = StartMonitor(Id("resize"), s);
   auto conn = monitor::ConnectAttach(dir);

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "gmock/gmock.h"
-#include "runtime/mountinfo.h"
+#include "runtime/linux/mountinfo.h"
 #include "tests/integration/runtime/harness.h"
 
 namespace crisp::runtime::testing {
@@ -59,7 +59,7 @@ class PropagationTest : public RuntimeTest,
 
 TEST_P(PropagationTest, RootGetsThePropagationAndNothingLeaksToTheHost) {
   const Case& c = GetParam();
-  spec::Spec s = BaseSpec({"awk", "$5 == \"/\"", "/proc/self/mountinfo"});
+  oci::Spec s = BaseSpec({"awk", "$5 == \"/\"", "/proc/self/mountinfo"});
   s.linux->rootfs_propagation = c.propagation;
   auto r = RunContainer(Id("prop"), s);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -89,7 +89,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(RuntimeTest, RootfsOnASharedRootMountStartsForEveryPropagation) {
   for (const char* p : {"", "rslave", "private", "rshared"}) {
     std::string id = Id(absl::StrCat("sharedroot", p));
-    spec::Spec s = BaseSpec({"true"});
+    oci::Spec s = BaseSpec({"true"});
     s.linux->rootfs_propagation = p;
     std::string bundle = WriteBundle(id, s);
     auto r = RunCommand(

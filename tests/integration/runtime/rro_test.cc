@@ -33,7 +33,7 @@ bool KernelHasMountSetattr() {
   return major > 5 || (major == 5 && minor >= 12);
 }
 
-// Mount points the probe uses (runtime/mount_probe.cc), as this mount
+// Mount points the probe uses (runtime/linux/mount_probe.cc), as this mount
 // namespace sees them; other tests may mount elsewhere meanwhile.
 int ProbeMountsOnHost() {
   auto info = ReadFile("/proc/self/mountinfo");
@@ -75,14 +75,14 @@ TEST_F(RecursiveReadOnlyTest, SubmountsAreReadOnlyOnlyWithRro) {
   const char* cmd =
       "touch /data/sub/x && echo sub-rw || echo sub-ro; "
       "touch /data/x && echo top-rw || echo top-ro";
-  spec::Spec rro = BaseSpec({"sh", "-c", cmd});
+  oci::Spec rro = BaseSpec({"sh", "-c", cmd});
   rro.mounts.push_back({"/data", "bind", host, {"rbind", "rro"}});
   auto r = RunContainer(Id("rro"), rro);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("sub-ro"));
   EXPECT_THAT(r.out, HasSubstr("top-ro"));
 
-  spec::Spec ro = BaseSpec({"sh", "-c", cmd});
+  oci::Spec ro = BaseSpec({"sh", "-c", cmd});
   ro.mounts.push_back({"/data", "bind", host, {"rbind", "ro"}});
   r = RunContainer(Id("ro"), ro);
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/files.h"
 #include "gmock/gmock.h"
-#include "runtime/state.h"
+#include "runtime/linux/state.h"
 #include "tests/support/requirement.h"
 
 namespace crisp::sandbox {

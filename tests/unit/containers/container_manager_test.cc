@@ -171,7 +171,7 @@ TEST_F(ManagerTest, ARetriedCreateReturnsTheFirstContainer) {
 
 TEST_F(ManagerTest, AnotherAttemptIsAnotherContainer) {
   Container first = MustCreate("app");
-  CreateRequest r = Request("app");
+  NewContainer r = Request("app");
   r.container.attempt = 1;
   auto second = manager_->Create(r);
   ASSERT_TRUE(second.ok()) << second.status();
@@ -215,7 +215,7 @@ TEST_F(ManagerTest, ExecSyncRunsInARunningContainerOnly) {
 
 TEST_F(ManagerTest, UpdateReachesTheRuntimeOfARunningContainer) {
   Container c = MustCreate("app");
-  runtime::spec::Resources resources;
+  runtime::oci::Resources resources;
   EXPECT_TRUE(absl::IsFailedPrecondition(manager_->Update(c.id, resources)));
   ASSERT_TRUE(manager_->Start(c.id).ok());
   ASSERT_TRUE(manager_->Update(c.id, resources).ok());

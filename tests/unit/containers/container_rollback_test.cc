@@ -15,7 +15,7 @@ using ::testing::IsEmpty;
 struct FailingStep {
   std::string name;
   // Arranges for the step to fail in the next create.
-  std::function<void(ManagerTest& t, CreateRequest& r)> arrange;
+  std::function<void(ManagerTest& t, NewContainer& r)> arrange;
 };
 
 void PrintTo(const FailingStep& step, std::ostream* os) { *os << step.name; }
@@ -38,7 +38,7 @@ class RollbackTest : public ManagerTest,
 };
 
 TEST_P(RollbackTest, AFailedCreateLeavesNothingAndFreesTheName) {
-  CreateRequest r = Request("app");
+  NewContainer r = Request("app");
   GetParam().arrange(*this, r);
   if (HasFatalFailure()) return;
   EXPECT_FALSE(manager_->Create(r).ok());
@@ -51,7 +51,7 @@ TEST_P(RollbackTest, AFailedCreateLeavesNothingAndFreesTheName) {
 
 // A restart after the same failure finds nothing to recover.
 TEST_P(RollbackTest, ARestartAfterAFailedCreateFindsNothing) {
-  CreateRequest r = Request("app");
+  NewContainer r = Request("app");
   GetParam().arrange(*this, r);
   if (HasFatalFailure()) return;
   EXPECT_FALSE(manager_->Create(r).ok());
@@ -63,48 +63,48 @@ INSTANTIATE_TEST_SUITE_P(
     EveryStep, RollbackTest,
     ::testing::Values(
         FailingStep{"AfterRow",
-                    [](ManagerTest&, CreateRequest&) {
+                    [](ManagerTest&, NewContainer&) {
                       Failpoint("container.create.after_row");
                     }},
         FailingStep{"Rootfs",
-                    [](ManagerTest& t, CreateRequest&) {
+                    [](ManagerTest& t, NewContainer&) {
                       t.rootfs_->FailNextMount(
                           absl::InternalError("injected mount failure"));
                     }},
         FailingStep{"AfterRootfs",
-                    [](ManagerTest&, CreateRequest&) {
+                    [](ManagerTest&, NewContainer&) {
                       Failpoint("container.create.after_rootfs");
                     }},
         FailingStep{"Spec",
-                    [](ManagerTest&, CreateRequest& r) {
+                    [](ManagerTest&, NewContainer& r) {
                       r.build_spec = [](const std::string&, const std::string&)
-                          -> absl::StatusOr<runtime::spec::Spec> {
+                          -> absl::StatusOr<runtime::oci::Spec> {
                         return absl::InvalidArgumentError("injected bad spec");
                       };
                     }},
         FailingStep{"AfterSpec",
-                    [](ManagerTest&, CreateRequest&) {
+                    [](ManagerTest&, NewContainer&) {
                       Failpoint("container.create.after_spec");
                     }},
         FailingStep{"RuntimeCreate",
-                    [](ManagerTest& t, CreateRequest&) {
+                    [](ManagerTest& t, NewContainer&) {
                       t.runtime_->FailNext(
                           Verb::kCreate,
                           absl::InternalError("injected runtime failure"));
                     }},
         FailingStep{"AfterMonitor",
-                    [](ManagerTest&, CreateRequest&) {
+                    [](ManagerTest&, NewContainer&) {
                       Failpoint("container.create.after_monitor");
                     }},
         FailingStep{"PodStopped",
-                    [](ManagerTest&, CreateRequest& r) {
+                    [](ManagerTest&, NewContainer& r) {
                       r.pod_still_ready = [] {
                         return absl::FailedPreconditionError(
                             "pod pod-a stopped meanwhile");
                       };
                     }},
         FailingStep{"BeforeSave",
-                    [](ManagerTest&, CreateRequest&) {
+                    [](ManagerTest&, NewContainer&) {
                       Failpoint("container.create.before_save");
                     }}),
     [](const ::testing::TestParamInfo<FailingStep>& info) {

@@ -27,8 +27,7 @@ class ManagerTest : public ::testing::Test {
     char tmpl[] = "/tmp/crisp-containers-test-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     base_ = tmpl;
-    auto db =
-        store::Database::Open(base_ + "/crisp.db", {kContainersSchema});
+    auto db = store::Database::Open(base_ + "/crisp.db", {kContainersSchema});
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     Reopen();
@@ -55,18 +54,15 @@ class ManagerTest : public ::testing::Test {
 
   std::string StateDir() const { return base_ + "/containers"; }
 
-  static CreateRequest Request(const std::string& name,
-                               const std::string& pod = "pod-a") {
-    CreateRequest r;
+  static NewContainer Request(const std::string& name,
+                              const std::string& pod = "pod-a") {
+    NewContainer r;
     r.container.pod_id = pod;
     r.container.name = name;
     r.container.snapshot_keys = {"sha256:layer"};
     r.lower_dirs = {"/nonexistent/lower"};
-    r.build_spec =
-        [](const std::string& id,
-           const std::string& rootfs) -> absl::StatusOr<runtime::spec::Spec> {
-      return runtime::spec::Spec{};
-    };
+    r.build_spec = [](const std::string& id, const std::string& rootfs)
+        -> absl::StatusOr<runtime::oci::Spec> { return runtime::oci::Spec{}; };
     return r;
   }
 

@@ -5,9 +5,9 @@
 namespace crisp::containers {
 namespace {
 
-using runtime::spec::Cpu;
-using runtime::spec::Memory;
-using runtime::spec::Resources;
+using runtime::oci::Cpu;
+using runtime::oci::Memory;
+using runtime::oci::Resources;
 
 TEST(MergeResourcesTest, WhatAnUpdateSetsReplacesAndTheRestStays) {
   Resources base;

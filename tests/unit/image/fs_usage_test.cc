@@ -1,5 +1,5 @@
 // DiskUsage over trees deeper than a stack or an fd table (audit H2).
-#include "image/fs_usage.h"
+#include "image/content/fs_usage.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -12,7 +12,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "image/digester.h"
+#include "image/content/digester.h"
 #include "nlohmann/json.hpp"
 #include "server/daemon/daemon.h"
 #include "tests/unit/image/fake_http.h"

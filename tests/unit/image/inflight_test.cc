@@ -1,6 +1,6 @@
 #include "image/inflight.h"
 
-#include "image/download_slots.h"
+#include "image/registry/download_slots.h"
 
 #include <atomic>
 #include <memory>

@@ -1,8 +1,8 @@
-#include "image/registry_auth.h"
+#include "image/registry/registry_auth.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "image/http_client.h"
+#include "image/registry/http_client.h"
 #include "tests/unit/image/fake_http.h"
 
 namespace crisp::image {

@@ -1,12 +1,12 @@
 // The registry client against a fake registry on 127.0.0.1 (fake_http.h).
-#include "image/registry_client.h"
+#include "image/registry/registry_client.h"
 
 #include <atomic>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "image/address_policy.h"
-#include "image/digester.h"
+#include "image/content/digester.h"
+#include "image/registry/address_policy.h"
 #include "tests/unit/image/fake_http.h"
 
 namespace crisp::image {

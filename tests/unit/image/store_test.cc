@@ -5,11 +5,11 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "image/content_store.h"
-#include "image/digester.h"
+#include "image/content/content_store.h"
+#include "image/content/digester.h"
 #include "image/gc.h"
 #include "image/image_store.h"
-#include "image/snapshot_store.h"
+#include "image/snapshots/snapshot_store.h"
 #include "server/daemon/daemon.h"
 #include "tests/unit/image/tar_builder.h"
 

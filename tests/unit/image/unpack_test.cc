@@ -1,6 +1,6 @@
 // ApplyLayer on hand-made layers: every kind of entry, overlay whiteouts,
 // and hostile entries that must not change anything outside the snapshot.
-#include "image/unpack.h"
+#include "image/snapshots/unpack.h"
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -9,7 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "image/digester.h"
+#include "image/content/digester.h"
 #include "tests/unit/image/tar_builder.h"
 
 namespace crisp::image {

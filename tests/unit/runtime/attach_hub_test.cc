@@ -70,7 +70,8 @@ std::string Payloads(const std::string& wire) {
   auto frames = r.Take();
   EXPECT_TRUE(frames.ok()) << frames.status();
   std::string out;
-  for (const Frame& f : frames.ok() ? *frames : std::vector<Frame>{}) {
+  for (const AttachFrame& f :
+       frames.ok() ? *frames : std::vector<AttachFrame>{}) {
     EXPECT_EQ(f.type, FrameType::kStdout);
     out += f.payload;
   }

@@ -10,11 +10,11 @@
 #include "common/files.h"
 #include "common/process.h"
 #include "gtest/gtest.h"
+#include "runtime/linux/state.h"
 #include "runtime/monitor/attach.h"
 #include "runtime/monitor/client.h"
 #include "runtime/monitor/exit_status.h"
-#include "runtime/spec/json.h"
-#include "runtime/state.h"
+#include "runtime/oci/json.h"
 
 namespace crisp::runtime {
 namespace {
@@ -57,15 +57,14 @@ TEST_F(BundleLayoutTest, NamesAreTheOnesOnDisk) {
 // crispd writes config.json at ConfigJson(); the monitor and the CLI load
 // the bundle by its dir.
 TEST_F(BundleLayoutTest, ConfigWrittenAtConfigJsonIsTheBundleLoaded) {
-  spec::Spec s;
-  s.root = spec::Root{"rootfs", false};
-  s.process = spec::Process{};
+  oci::Spec s;
+  s.root = oci::Root{"rootfs", false};
+  s.process = oci::Process{};
   s.process->args = {"sh", "-c", "true"};
-  s.linux = spec::Linux{};
+  s.linux = oci::Linux{};
   BundleLayout bundle(dir_);
-  ASSERT_TRUE(
-      WriteFileAtomic(bundle.ConfigJson(), spec::ToJson(s).dump()).ok());
-  auto loaded = spec::LoadBundle(dir_);
+  ASSERT_TRUE(WriteFileAtomic(bundle.ConfigJson(), oci::ToJson(s).dump()).ok());
+  auto loaded = oci::LoadBundle(dir_);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(loaded->process->args, s.process->args);
   EXPECT_EQ(loaded->root->path, bundle.Rootfs());

@@ -1,13 +1,13 @@
 #include <linux/capability.h>
 
 #include "gtest/gtest.h"
-#include "runtime/capabilities.h"
+#include "runtime/linux/capabilities.h"
 
 namespace crisp::runtime::capabilities {
 namespace {
 
 TEST(CapabilitiesTest, NamesBecomeMasks) {
-  spec::Capabilities caps;
+  oci::Capabilities caps;
   caps.bounding = {"CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE"};
   caps.effective = {"CAP_KILL"};
   caps.ambient = {"cap_chown"};
@@ -23,7 +23,7 @@ TEST(CapabilitiesTest, NamesBecomeMasks) {
 }
 
 TEST(CapabilitiesTest, UnknownCapabilitiesAreSkippedNotCapsAreErrors) {
-  spec::Capabilities caps;
+  oci::Capabilities caps;
   caps.bounding = {"CAP_FROM_THE_FUTURE", "CAP_SYS_ADMIN"};
   auto sets = FromSpec(caps);
   ASSERT_TRUE(sets.ok());

@@ -16,23 +16,23 @@ using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::Field;
 
-spec::Resources SomeResources() {
-  spec::Resources r;
-  r.memory = spec::Memory{};
+oci::Resources SomeResources() {
+  oci::Resources r;
+  r.memory = oci::Memory{};
   r.memory->limit = 64 << 20;
   r.memory->swap = 128 << 20;
   r.memory->reservation = 32 << 20;
-  r.cpu = spec::Cpu{};
+  r.cpu = oci::Cpu{};
   r.cpu->shares = 1024;
   r.cpu->quota = 50000;
   r.cpu->period = 100000;
   r.cpu->cpus = "0-1";
-  r.pids = spec::Pids{42};
-  r.block_io = spec::BlockIo{};
+  r.pids = oci::Pids{42};
+  r.block_io = oci::BlockIo{};
   r.block_io->weight = 500;
   r.block_io->throttle_read_bps_device = {{8, 0, 1048576}};
   r.hugepage_limits = {{"2MB", 4194304}};
-  spec::DeviceRule deny;
+  oci::DeviceRule deny;
   deny.access = "rwm";
   r.devices = {deny};
   r.unified = {{"memory.high", "50000000"}};
@@ -80,11 +80,11 @@ TEST(CgroupResourcesTest, V2Mapping) {
 }
 
 TEST(CgroupResourcesTest, UnlimitedValues) {
-  spec::Resources r;
-  r.memory = spec::Memory{};
+  oci::Resources r;
+  r.memory = oci::Memory{};
   r.memory->limit = -1;
-  r.pids = spec::Pids{0};
-  r.cpu = spec::Cpu{};
+  r.pids = oci::Pids{0};
+  r.cpu = oci::Cpu{};
   r.cpu->quota = -1;
   EXPECT_THAT(V2Settings(r), Contains(Is("", "memory.max", "max")));
   EXPECT_THAT(V2Settings(r), Contains(Is("", "pids.max", "max")));
@@ -127,7 +127,7 @@ TEST_F(CgroupFsTest, V1WritesEachControllerDirectory) {
   EXPECT_EQ(cg->dirs().at("memory"), root_ + "/memory/crisp/c1");
   EXPECT_EQ(cg->dirs().at(""), root_ + "/unified/crisp/c1");
   EXPECT_EQ(cg->dirs().count("net_cls"), 0u);
-  spec::Resources r = SomeResources();
+  oci::Resources r = SomeResources();
   r.devices.clear();
   ASSERT_TRUE(cg->Apply(r).ok());
   EXPECT_EQ(Read("/memory/crisp/c1/memory.limit_in_bytes"), "67108864");

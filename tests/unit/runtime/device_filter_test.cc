@@ -51,9 +51,9 @@ int RunEbpf(const std::vector<bpf_insn>& prog, uint32_t type, uint32_t access,
   return -1;
 }
 
-spec::DeviceRule Rule(bool allow, std::string type, int64_t major,
-                      int64_t minor, std::string access) {
-  spec::DeviceRule r;
+oci::DeviceRule Rule(bool allow, std::string type, int64_t major, int64_t minor,
+                     std::string access) {
+  oci::DeviceRule r;
   r.allow = allow;
   r.type = std::move(type);
   if (major >= 0) r.major = major;

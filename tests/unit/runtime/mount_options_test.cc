@@ -1,7 +1,7 @@
 #include <sys/mount.h>
 
 #include "gtest/gtest.h"
-#include "runtime/mount_options.h"
+#include "runtime/linux/mount_options.h"
 
 namespace crisp::runtime::mounts {
 namespace {

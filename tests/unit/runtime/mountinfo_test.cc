@@ -1,4 +1,4 @@
-#include "runtime/mountinfo.h"
+#include "runtime/linux/mountinfo.h"
 
 #include "gtest/gtest.h"
 

@@ -1,6 +1,6 @@
 // Paths inside a rootfs: creation follows symlinks of the image, but only
 // ever inside the root.
-#include "runtime/paths.h"
+#include "runtime/linux/paths.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

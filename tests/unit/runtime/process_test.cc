@@ -1,6 +1,6 @@
 // Supplementary groups: a refused setgroups must not leave the process
 // with groups it was not given (review L11).
-#include "runtime/process.h"
+#include "runtime/linux/process.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -102,7 +102,7 @@ TEST(SetUserInUserNamespaceTest, DeniedSetgroupsFailsTheUserStep) {
       if (fd < 0 || write(fd, map.data(), map.size()) < 0) report(file, 3);
       close(fd);
     }
-    spec::User user;
+    oci::User user;
     user.additional_gids = {1234};  // not a group this process has
     absl::Status st = SetUser(user);
     report(st.ToString(), st.ok() ? 0 : 1);

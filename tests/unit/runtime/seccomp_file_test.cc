@@ -1,4 +1,4 @@
-#include "runtime/seccomp_file.h"
+#include "runtime/linux/seccomp_file.h"
 
 #include <stdlib.h>
 
@@ -9,8 +9,8 @@
 namespace crisp::runtime::seccomp {
 namespace {
 
-spec::Seccomp Profile(const std::string& denied) {
-  spec::Seccomp p;
+oci::Seccomp Profile(const std::string& denied) {
+  oci::Seccomp p;
   p.default_action = "SCMP_ACT_ALLOW";
   p.syscalls.push_back({{denied}, "SCMP_ACT_ERRNO", 1, {}});
   return p;

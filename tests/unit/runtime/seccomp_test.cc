@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "gtest/gtest.h"
-#include "runtime/seccomp.h"
+#include "runtime/linux/seccomp.h"
 
 namespace crisp::runtime::seccomp {
 namespace {
@@ -81,15 +81,15 @@ seccomp_data Call(int nr, uint64_t arg0 = 0) {
   return d;
 }
 
-spec::Seccomp Profile() {
-  spec::Seccomp p;
+oci::Seccomp Profile() {
+  oci::Seccomp p;
   p.default_action = "SCMP_ACT_ALLOW";
   p.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_BOGUS"};
-  spec::SeccompSyscall deny;
+  oci::SeccompSyscall deny;
   deny.names = {"mkdir", "mkdirat", "no_such_syscall"};
   deny.action = "SCMP_ACT_ERRNO";
   deny.errno_ret = EPERM;
-  spec::SeccompSyscall personality;
+  oci::SeccompSyscall personality;
   personality.names = {"personality"};
   personality.action = "SCMP_ACT_KILL_PROCESS";
   personality.args = {{0, 0xffffffff, 0, "SCMP_CMP_EQ"}};
@@ -111,10 +111,10 @@ TEST(SeccompTest, CompiledProgramDoesWhatTheProfileSays) {
 }
 
 TEST(SeccompTest, DefaultErrnoAndAllowList) {
-  spec::Seccomp p;
+  oci::Seccomp p;
   p.default_action = "SCMP_ACT_ERRNO";
   p.default_errno_ret = ENOSYS;
-  spec::SeccompSyscall allow;
+  oci::SeccompSyscall allow;
   allow.names = {"read", "write", "exit_group"};
   allow.action = "SCMP_ACT_ALLOW";
   p.syscalls = {allow};
@@ -136,7 +136,7 @@ TEST(SeccompTest, CachedByContent) {
 }
 
 TEST(SeccompTest, BadActionsOperatorsAndFlagsAreErrors) {
-  spec::Seccomp p = Profile();
+  oci::Seccomp p = Profile();
   p.syscalls[0].action = "SCMP_ACT_SOMETIMES";
   auto bad = Compile(p);
   ASSERT_FALSE(bad.ok());

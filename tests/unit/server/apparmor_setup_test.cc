@@ -11,7 +11,7 @@
 
 #include "common/files.h"
 #include "gmock/gmock.h"
-#include "server/spec/apparmor_default.h"
+#include "server/specgen/apparmor_default.h"
 
 namespace crisp::server {
 namespace {
@@ -40,20 +40,20 @@ struct FakeHost {
 
 TEST(SetUpAppArmor, WithoutAppArmorLoadsNothing) {
   FakeHost host;
-  spec::AppArmorState state = SetUpAppArmor(host.System());
+  specgen::AppArmorState state = SetUpAppArmor(host.System());
   EXPECT_FALSE(state.enabled);
   EXPECT_THAT(host.loaded_policies, IsEmpty());
-  EXPECT_THAT(spec::DescribeAppArmor(state), HasSubstr("unavailable"));
+  EXPECT_THAT(specgen::DescribeAppArmor(state), HasSubstr("unavailable"));
 }
 
 TEST(SetUpAppArmor, EnabledLoadsCrispDefaultOnce) {
   FakeHost host;
   host.enabled = true;
-  spec::AppArmorState state = SetUpAppArmor(host.System());
+  specgen::AppArmorState state = SetUpAppArmor(host.System());
   EXPECT_TRUE(state.enabled);
   EXPECT_TRUE(state.default_profile.ok()) << state.default_profile;
   ASSERT_EQ(host.loaded_policies.size(), 1u);
-  EXPECT_EQ(host.loaded_policies[0], spec::DefaultAppArmorProfileText());
+  EXPECT_EQ(host.loaded_policies[0], specgen::DefaultAppArmorProfileText());
   EXPECT_TRUE(*state.loaded("site"));
 }
 
@@ -61,10 +61,10 @@ TEST(SetUpAppArmor, AFailedLoadIsKeptNotHidden) {
   FakeHost host;
   host.enabled = true;
   host.load_result = absl::InternalError("apparmor_parser not found");
-  spec::AppArmorState state = SetUpAppArmor(host.System());
+  specgen::AppArmorState state = SetUpAppArmor(host.System());
   EXPECT_TRUE(state.enabled);
   EXPECT_EQ(state.default_profile.code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(spec::DescribeAppArmor(state),
+  EXPECT_THAT(specgen::DescribeAppArmor(state),
               HasSubstr("apparmor_parser not found"));
 }
 

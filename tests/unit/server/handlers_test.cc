@@ -48,7 +48,7 @@ class FakeContainers : public containers::ContainerService {
 
   // Not reached by these tests.
   absl::StatusOr<containers::Container> Create(
-      const containers::CreateRequest&) override {
+      const containers::NewContainer&) override {
     return Unused();
   }
   absl::Status Start(const std::string&) override { return Unused(); }
@@ -60,7 +60,7 @@ class FakeContainers : public containers::ContainerService {
   }
   absl::Status ReopenLog(const std::string&) override { return Unused(); }
   absl::Status Update(const std::string&,
-                      const runtime::spec::Resources&) override {
+                      const runtime::oci::Resources&) override {
     return Unused();
   }
   absl::StatusOr<runtime::cgroups::Stats> Stats(
