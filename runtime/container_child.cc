@@ -157,7 +157,7 @@ absl::StatusOr<UniqueFd> ReadyAndWait(const ChildPlan& plan, int own_fds) {
 // shell would (process::CannotRunExitCode).
 [[noreturn]] void FailAfterStart(const ChildPlan& plan, int fifo,
                                  const absl::Status& st) {
-  signal(SIGPIPE, SIG_IGN);  // a Start that gave up must not decide the code
+  (void)signal(SIGPIPE, SIG_IGN);  // a gone Start must not decide the code
   sync::SendError(plan.sync_fd, "start", st);
   sync::Message m = sync::ErrorMessage("start", st);
   (void)!write(fifo, &m, sizeof(m));  // one write under PIPE_BUF: atomic
