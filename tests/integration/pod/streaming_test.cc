@@ -10,7 +10,7 @@
 #include "gmock/gmock.h"
 #include "nlohmann/json.hpp"
 #include "streaming/remote_command.h"
-#include "tests/integration/pod/lab_pod_fixture.h"
+#include "tests/integration/pod/lab_container_fixture.h"
 #include "tests/unit/streaming/spdy_test_client.h"
 
 namespace crisp::testing {
@@ -18,40 +18,29 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class StreamingTest : public LabPodFixture {
+class StreamingTest : public LabContainerFixture {
  protected:
   void SetUp() override {
-    LabPodFixture::SetUp();
+    LabContainerFixture::SetUp();
     if (!Ready()) return;
-    pc_ = Config("streams");
+    pc_ = PodConfig("streams");
     pod_ = MustRun(pc_);
   }
 
   // A started container running `cmd` under sh -c.
   std::string Run(const std::string& name, const std::string& cmd,
                   bool stdin = false) {
-    v1::CreateContainerRequest req;
-    req.set_pod_sandbox_id(pod_);
-    *req.mutable_sandbox_config() = pc_;
-    auto* c = req.mutable_config();
-    c->mutable_metadata()->set_name(name);
-    c->mutable_image()->set_image(image_);
-    c->add_command("sh");
-    c->add_args("-c");
-    c->add_args(cmd);
-    c->set_stdin(stdin);
-    v1::CreateContainerResponse created;
-    auto s = crispd_.client().Call(&v1::RuntimeService::Stub::CreateContainer,
-                                   req, &created);
-    EXPECT_TRUE(s.ok()) << s.error_message() << "\n" << crispd_.Log();
+    std::string id =
+        Create(pod_, pc_, name, cmd,
+               [stdin](v1::ContainerConfig* c) { c->set_stdin(stdin); });
     v1::StartContainerRequest start;
-    start.set_container_id(created.container_id());
+    start.set_container_id(id);
     v1::StartContainerResponse started;
     EXPECT_TRUE(
         crispd_.client()
             .Call(&v1::RuntimeService::Stub::StartContainer, start, &started)
             .ok());
-    return created.container_id();
+    return id;
   }
 
   grpc::Status Exec(v1::ExecRequest req, std::string* url) {
